@@ -1,0 +1,126 @@
+"""Shared parser plumbing: delivery errors, encoding detection, issue records, date helpers."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+_C1_BYTES = re.compile(rb"[\x80-\x9f]")
+_C1_CHARS = re.compile("[\x80-\x9f]")
+_UTF8_2BYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
+ISSUE_COLUMNS = ["source_file", "line", "record_type", "rule", "field", "reason", "pnr"]
+
+
+class DeliveryError(Exception):
+    """The delivery (or one whole file of it) is unusable: the load is rejected.
+
+    The message names the file, the line (or byte offset) and the field."""
+
+    def __init__(self, file: str | Path, reason: str, line: int | None = None,
+                 field: str | None = None, byte_offset: int | None = None):
+        self.file = str(Path(file).name)
+        self.path = str(file)
+        self.line = line
+        self.field = field
+        self.reason = reason
+        where = self.file
+        if line is not None:
+            where += f", line {line}"
+        elif byte_offset is not None:
+            where += f", byte offset {byte_offset}"
+        if field:
+            where += f", field {field}"
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass
+class Issues:
+    """Quarantined records and warnings collected while parsing one file."""
+
+    source_file: str
+    quarantined: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+    def quarantine(self, line, record_type, rule, fld, reason, pnr=None):
+        self.quarantined.append(dict(source_file=self.source_file, line=line,
+                                     record_type=record_type, rule=rule, field=fld,
+                                     reason=reason, pnr=pnr))
+
+    def warn(self, line, record_type, rule, fld, reason, pnr=None):
+        self.warnings.append(dict(source_file=self.source_file, line=line,
+                                  record_type=record_type, rule=rule, field=fld,
+                                  reason=reason, pnr=pnr))
+
+    def frame(self, which: str) -> pd.DataFrame:
+        rows = self.quarantined if which == "quarantine" else self.warnings
+        return pd.DataFrame(rows, columns=ISSUE_COLUMNS).astype(
+            {"line": "Int64", "source_file": "string", "record_type": "string",
+             "rule": "string", "field": "string", "reason": "string", "pnr": "string"})
+
+
+def _line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def detect_encoding(path: Path, data: bytes | None = None) -> str:
+    """Return 'utf-8-sig', 'utf-8' or 'latin-1' for a delivery file, or raise DeliveryError.
+
+    UTF-8 (with or without BOM) is accepted; otherwise ISO-8859-1, but not a file that mixes
+    UTF-8 sequences with other bytes, and not one with C1 control bytes 0x80-0x9F (a cp1252
+    file: its quotes and dashes would silently turn into control characters)."""
+    if data is None:
+        data = read_bytes(path)
+    if data.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    else:
+        enc = "utf-8"
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError as e:
+        if enc == "utf-8-sig":
+            raise DeliveryError(path, f"byte 0x{data[e.start]:02x} is not valid UTF-8 although "
+                                f"the file starts with a UTF-8 byte-order mark",
+                                line=_line_of_offset(data, e.start)) from None
+        if _has_utf8_multibyte(data[: e.start]):
+            raise DeliveryError(path, f"mixed encodings: UTF-8 text before byte 0x{data[e.start]:02x}"
+                                f" (offset {e.start}), which is not valid UTF-8",
+                                line=_line_of_offset(data, e.start)) from None
+        m = _C1_BYTES.search(data)
+        if m is not None:
+            c1 = m.start()
+            raise DeliveryError(path, f"byte 0x{data[c1]:02x} at offset {c1} is a C1 control "
+                                "character in ISO-8859-1 (a Windows-1252 file?); expected "
+                                "ISO-8859-1 or UTF-8", line=_line_of_offset(data, c1)) from None
+        return "latin-1"
+    m = _C1_CHARS.search(text)
+    if m is not None:
+        c1 = m.start()
+        line = text.count("\n", 0, c1) + 1
+        raise DeliveryError(path, "C1 control character U+%04X in UTF-8 text" % ord(text[c1]),
+                            line=line)
+    return enc
+
+
+def _has_utf8_multibyte(data: bytes) -> bool:
+    return _UTF8_2BYTE.search(data) is not None
+
+
+def read_bytes(path: Path) -> bytes:
+    path = Path(path)
+    if not path.exists():
+        raise DeliveryError(path, "file is missing from the delivery")
+    data = path.read_bytes()
+    if not data:
+        raise DeliveryError(path, "file is empty (0 bytes)")
+    return data
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """Decode a delivery file; returns (text, encoding)."""
+    data = read_bytes(path)
+    enc = detect_encoding(path, data)
+    return data.decode(enc), enc

@@ -1,0 +1,272 @@
+"""Raw load: parse a month's delivery, pseudonymise, quarantine, and replace the month's rows in
+every raw.* table in one transaction (or reject the delivery and leave the warehouse as it was).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .. import __version__, reference
+from ..extract import cpr as cpr_x
+from ..extract import dream as dream_x
+from ..extract import permits as permits_x
+from ..extract.common import DeliveryError
+from ..pseudonym import person_key
+from ..warehouse import ensure_schema, insert_frame, transaction
+
+RAW_TABLES = [
+    "raw.cpr__persons", "raw.cpr__addresses", "raw.cpr__migrations", "raw.cpr__citizenships",
+    "raw.cpr__extract_info", "raw.permits__residence_permits", "raw.dream__benefit_weeks",
+    "raw.dream__employment_months", "raw.dream__coverage",
+]
+AUDIT_MONTH_TABLES = ["audit.quarantine", "audit.warnings"]
+
+
+@dataclass
+class FileInfo:
+    name: str
+    size_bytes: int
+    sha256: str
+    encoding: str | None = None
+    records_by_type: dict = field(default_factory=dict)
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_warned: int = 0
+
+
+@dataclass
+class RawLoadResult:
+    delivery_month: str
+    load_id: str
+    rows: dict[str, int]
+    files: dict[str, FileInfo]
+    quarantined: int
+    warnings: int
+    extract_date: dt.date
+    dream_last_week: str
+    dream_last_grad_month: str | None
+    dropped_persons: dict[str, int]
+
+
+def file_info(path: Path) -> FileInfo:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            h.update(chunk)
+    return FileInfo(name=path.name, size_bytes=path.stat().st_size, sha256=h.hexdigest())
+
+
+def find_dream(delivery: Path) -> Path:
+    for name in dream_x.FILE_NAMES:
+        if (delivery / name).exists():
+            return delivery / name
+    return delivery / dream_x.FILE_NAMES[0]
+
+
+def _check_threshold(path_name: str, quarantined: int, rows: int, max_share: float,
+                     max_count: int) -> None:
+    if rows and quarantined > max_count and quarantined / rows > max_share:
+        raise DeliveryError(path_name, f"{quarantined} of {rows} records quarantined "
+                            f"({quarantined / rows:.1%}), more than both the allowed share "
+                            f"{max_share:.1%} and count {max_count}: delivery rejected")
+
+
+def _issues_frame(df: pd.DataFrame, month: str, keys: dict[str, str]) -> pd.DataFrame:
+    out = df.copy()
+    out["person_key"] = out["pnr"].map(lambda p: keys.get(p) if isinstance(p, str) else None)
+    out["delivery_month"] = month
+    return out.drop(columns=["pnr"])
+
+
+def record_attempt(con: duckdb.DuckDBPyConnection, month: str, municipality: str,
+                   files: dict[str, FileInfo], status: str, message: str | None,
+                   load_id: str) -> None:
+    rows = []
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for info in files.values() or [FileInfo(name="", size_bytes=0, sha256="")]:
+        rows.append(dict(load_id=load_id, delivery_month=month, municipality_code=municipality,
+                         source_file=info.name or None, size_bytes=info.size_bytes or None,
+                         sha256=info.sha256 or None, encoding=info.encoding,
+                         records_by_type=json.dumps(info.records_by_type, sort_keys=True),
+                         rows_loaded=info.rows_loaded, rows_quarantined=info.rows_quarantined,
+                         rows_warned=info.rows_warned, status=status, message=message,
+                         code_version=__version__, loaded_at=now))
+    insert_frame(con, "audit.load_ledger", pd.DataFrame(rows))
+
+
+def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, key: bytes,
+                  municipality: str, max_share: float = 0.01, max_count: int = 10,
+                  log=print) -> RawLoadResult:
+    """Load `delivery` (a folder with the three extracts) as delivery month `month`.
+
+    Raises DeliveryError (after recording the attempt in audit.load_ledger) when the delivery
+    is rejected; the raw tables are then unchanged."""
+    delivery = Path(delivery)
+    load_id = str(uuid.uuid4())
+    ensure_schema(con)
+    files: dict[str, FileInfo] = {}
+    try:
+        if not delivery.is_dir():
+            raise DeliveryError(delivery, f"delivery folder for {month} does not exist")
+        paths = {"cpr": delivery / cpr_x.FILE_NAME, "permits": delivery / permits_x.FILE_NAME,
+                 "dream": find_dream(delivery)}
+        for p in paths.values():
+            if not p.exists():
+                raise DeliveryError(p, "file is missing from the delivery")
+            if p.stat().st_size == 0:
+                raise DeliveryError(p, "file is empty (0 bytes)")
+            files[p.name] = file_info(p)
+        _check_not_loaded_elsewhere(con, files[paths["cpr"].name], month)
+
+        log(f"[{month}] parsing {paths['cpr'].name} ({files[paths['cpr'].name].size_bytes:,} bytes)")
+        cpr = cpr_x.parse_cpr(paths["cpr"], reference.country_codes())
+        current = cpr.pnr_to_current()
+        keys = {p: person_key(key, c) for p, c in current.items()}
+
+        def key_of(pnrs: list[str]) -> pd.DataFrame:
+            return pd.DataFrame({"pnr": pnrs, "person_key": [
+                keys.get(p) or person_key(key, p) for p in pnrs]}, dtype="string")
+
+        ci = files[paths["cpr"].name]
+        ci.encoding = cpr.encoding
+        ci.records_by_type = cpr.record_counts
+        cq = cpr.issues.frame("quarantine")
+        cw = cpr.issues.frame("warn")
+        ci.rows_quarantined, ci.rows_warned = len(cq), len(cw)
+        _check_threshold(paths["cpr"].name, len(cq), sum(cpr.record_counts.values()),
+                         max_share, max_count)
+
+        log(f"[{month}] parsing {paths['permits'].name}")
+        per = permits_x.parse_permits(paths["permits"], reference.category_names(),
+                                      reference.country_codes())
+        pi = files[paths["permits"].name]
+        pi.encoding = per.encoding
+        pi.records_by_type = {"rows": per.rows_read}
+        pq, pw = per.issues.frame("quarantine"), per.issues.frame("warn")
+        not_in_cpr = ~per.permits["pnr"].isin(current)
+        for r in per.permits[not_in_cpr].itertuples():
+            pw.loc[len(pw)] = dict(source_file=paths["permits"].name, line=r.source_line,
+                                   record_type="permit", rule="pnr_not_in_cpr", field="PNR",
+                                   reason="PNR is not in the CPR extract", pnr=r.pnr)
+        pi.rows_quarantined, pi.rows_warned = len(pq), len(pw)
+        _check_threshold(paths["permits"].name, len(pq), per.rows_read, max_share, max_count)
+
+        log(f"[{month}] reading {paths['dream'].name} "
+            f"({files[paths['dream'].name].size_bytes:,} bytes) and reshaping in DuckDB")
+        stage = dream_x.stage_dream(con, paths["dream"], key_of, reference.benefit_codes(),
+                                    set(keys[p] for p in cpr.persons["pnr"]))
+        di = files[paths["dream"].name]
+        di.encoding = "utf-8" if stage.source_format == "csv" else "parquet"
+        di.records_by_type = {"rows": stage.rows_read, "benefit_weeks": stage.benefit_weeks,
+                              "employment_months": stage.employment_months}
+        di.rows_quarantined = stage.quarantined
+        _check_threshold(paths["dream"].name,
+                         con.execute("SELECT count(DISTINCT source_line) FROM "
+                                     "stg_dream_quarantine").fetchall()[0][0],
+                         stage.rows_read, max_share, max_count)
+    except DeliveryError as e:
+        record_attempt(con, month, municipality, files, "rejected", str(e), load_id)
+        raise
+
+    persons = cpr.persons.assign(
+        delivery_month=month, person_key=cpr.persons["pnr_current"].map(
+            lambda c: person_key(key, c)),
+        has_changed_number=cpr.persons["pnr"] != cpr.persons["pnr_current"],
+    ).drop(columns=["pnr", "pnr_current"])
+
+    def keyed(df: pd.DataFrame) -> pd.DataFrame:
+        return df.assign(delivery_month=month, person_key=df["pnr"].map(keys)).drop(
+            columns=["pnr"])
+
+    permits = per.permits.assign(
+        delivery_month=month,
+        person_key=per.permits["pnr"].map(lambda p: keys.get(p) or person_key(key, p)),
+    ).drop(columns=["pnr"])
+    all_keys = dict(keys)
+    for p in set(pq["pnr"].dropna()) | set(pw["pnr"].dropna()) | set(cq["pnr"].dropna()) | set(
+            cw["pnr"].dropna()):
+        all_keys.setdefault(p, person_key(key, p))
+    quarantine = pd.concat([_issues_frame(cq, month, all_keys), _issues_frame(pq, month, all_keys)],
+                           ignore_index=True)
+    warnings = pd.concat([_issues_frame(cw, month, all_keys), _issues_frame(pw, month, all_keys)],
+                         ignore_index=True)
+    h = stage.header
+    coverage = pd.DataFrame([dict(
+        delivery_month=month, first_week=h.first_week, last_week=h.last_week,
+        last_grad_month=(f"{h.grad_months[-1][0]}-{h.grad_months[-1][1]:02d}"
+                         if h.grad_months else None),
+        weeks=len(h.weeks), months=len(h.months), extra_columns=",".join(h.other) or None)])
+    info = pd.DataFrame([dict(
+        delivery_month=month, extract_date=cpr.extract_date,
+        previous_extract_date=cpr.previous_extract_date, task_number=cpr.task_number,
+        dropped_persons=sum(cpr.dropped_persons.values()),
+        ignored_history_rows=cpr.ignored_history_rows,
+        skipped_records=sum(cpr.skipped_record_types.values()))])
+
+    frames = {
+        "raw.cpr__persons": persons,
+        "raw.cpr__addresses": keyed(cpr.addresses),
+        "raw.cpr__migrations": keyed(cpr.migrations),
+        "raw.cpr__citizenships": keyed(cpr.citizenships),
+        "raw.cpr__extract_info": info,
+        "raw.permits__residence_permits": permits,
+        "raw.dream__coverage": coverage,
+    }
+    rows: dict[str, int] = {}
+    log(f"[{month}] writing raw tables")
+    with transaction(con):
+        for table in RAW_TABLES + AUDIT_MONTH_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE delivery_month = ?", [month])
+        for table, df in frames.items():
+            rows[table] = insert_frame(con, table, df)
+        con.execute("INSERT INTO raw.dream__benefit_weeks BY NAME SELECT ? AS delivery_month, "
+                    "person_key, iso_year, iso_week, benefit_code, source_line "
+                    "FROM stg_dream_benefit_weeks", [month])
+        con.execute("INSERT INTO raw.dream__employment_months BY NAME SELECT ? AS "
+                    "delivery_month, person_key, year, month, industry_code, employment_degree,"
+                    " source_line FROM stg_dream_employment_months", [month])
+        rows["raw.dream__benefit_weeks"] = stage.benefit_weeks
+        rows["raw.dream__employment_months"] = stage.employment_months
+        insert_frame(con, "audit.quarantine", quarantine)
+        insert_frame(con, "audit.warnings", warnings)
+        con.execute("INSERT INTO audit.quarantine BY NAME SELECT ? AS delivery_month, ? AS "
+                    "source_file, source_line AS line, record_type, rule, field, reason, "
+                    "person_key FROM stg_dream_quarantine", [month, paths["dream"].name])
+        ci.rows_loaded = sum(rows[t] for t in RAW_TABLES if t.startswith("raw.cpr__")
+                             and t != "raw.cpr__extract_info")
+        pi.rows_loaded = rows["raw.permits__residence_permits"]
+        di.rows_loaded = stage.benefit_weeks + stage.employment_months
+        record_attempt(con, month, municipality, files, "loaded", None, load_id)
+    for t in ("stg_dream_wide", "stg_dream_rows", "stg_dream_months_all",
+              "stg_dream_benefit_weeks", "stg_dream_employment_months", "stg_dream_quarantine"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+    n_q = len(quarantine) + stage.quarantined
+    n_w = len(warnings)
+    log(f"[{month}] raw load done: {rows['raw.cpr__persons']:,} persons, "
+        f"{rows['raw.dream__benefit_weeks']:,} benefit weeks, {n_q} quarantined, "
+        f"{n_w} warnings")
+    return RawLoadResult(
+        delivery_month=month, load_id=load_id, rows=rows, files=files, quarantined=n_q,
+        warnings=n_w, extract_date=cpr.extract_date, dream_last_week=h.last_week,
+        dream_last_grad_month=coverage["last_grad_month"].iloc[0],
+        dropped_persons=cpr.dropped_persons)
+
+
+def _check_not_loaded_elsewhere(con: duckdb.DuckDBPyConnection, cpr: FileInfo,
+                                month: str) -> None:
+    """The same CPR file (sha256) already loaded under another month is a misplaced delivery."""
+    hit = con.execute(
+        "SELECT delivery_month FROM audit.load_ledger WHERE sha256 = ? AND status = 'loaded' "
+        "AND delivery_month <> ? LIMIT 1", [cpr.sha256, month]).fetchall()
+    if hit:
+        raise DeliveryError(cpr.name, f"this exact file (sha256 {cpr.sha256[:12]}…) was already "
+                            f"loaded as delivery month {hit[0][0]}; a delivery belongs to one "
+                            "month")

@@ -1,0 +1,82 @@
+"""Dagster resources: the warehouse connection and the run settings.
+
+Both resolve environment variables when a run uses them, never at import time, so
+`defs = build_defs()` is safe to import anywhere and tests override them with plain values.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from . import settings as s
+
+# Files are created readable by DuckDB 1.5 clients (analysts' CLI, DBeaver, …).
+STORAGE_COMPATIBILITY = "v1.5.0"
+
+
+class WarehouseResource(DuckDBResource):
+    """DuckDBResource whose database defaults to `INTEGRATION_WAREHOUSE` (read at run time).
+
+    A new warehouse file is created with mode 0600 and `storage_compatibility_version` v1.5.0."""
+
+    database: str = ""
+
+    def path(self) -> str:
+        return self.database or os.environ.get("INTEGRATION_WAREHOUSE", s.DEFAULT_WAREHOUSE)
+
+    @contextmanager
+    def get_connection(self):
+        path = self.path()
+        config = dict(self.connection_config)
+        if path != ":memory:" and not Path(path).exists():
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            config.setdefault("storage_compatibility_version", STORAGE_COMPATIBILITY)
+            con = duckdb.connect(path, config=config)
+            con.close()
+            os.chmod(path, 0o600)
+            config.pop("storage_compatibility_version")
+        with DuckDBResource(database=path, connection_config=config).get_connection() as con:
+            yield con
+
+
+class PipelineSettings(dg.ConfigurableResource):
+    """Where deliveries are, which municipality, report parameters and load thresholds.
+
+    Empty strings mean: take the environment variable of the spec, else its default."""
+
+    data_raw: str = ""
+    municipality: str = ""
+    period_start: str = s.DEFAULT_PERIOD_START
+    residence_date: str = ""
+    status_week: str = ""
+    disclosure_threshold: int = 3
+    reports_dir: str = ""
+    quarantine_max_share: float = 0.01
+    quarantine_max_count: int = 10
+    pseudonym_key_file: str = ""
+    demo_mode: bool = False
+
+    def data_raw_path(self) -> Path:
+        return Path(self.data_raw or os.environ.get("INTEGRATION_DATA_RAW", s.DEFAULT_DATA_RAW))
+
+    def municipality_code(self) -> str:
+        return s.validate_municipality(
+            self.municipality or os.environ.get("INTEGRATION_MUNICIPALITY",
+                                                s.DEFAULT_MUNICIPALITY))
+
+    def reports_path(self, warehouse_path: str) -> Path:
+        if self.reports_dir:
+            return Path(self.reports_dir)
+        base = Path(warehouse_path).parent if warehouse_path != ":memory:" else Path("warehouse")
+        return base / "reports"
+
+    def pseudonym_key(self) -> bytes:
+        key_file = self.pseudonym_key_file or os.environ.get("INTEGRATION_PSEUDONYM_KEY_FILE", "")
+        demo = self.demo_mode or os.environ.get("INTEGRATION_DEMO", "") == "1"
+        return s.load_pseudonym_key(Path(key_file) if key_file else None, demo_mode=demo)

@@ -1,0 +1,94 @@
+"""DuckDB plumbing shared by every layer: SQL files, schema creation, transactions,
+month-partition replacement and the reference tables.
+
+DuckDB 2.0 auto-commits each statement of a multi-statement string, so every load that writes
+more than one statement runs inside `transaction()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from importlib import resources
+
+import duckdb
+import pandas as pd
+
+from . import reference
+
+
+def sql(name: str) -> str:
+    """Text of `integration_pipeline/sql/<name>.sql`."""
+    return resources.files("integration_pipeline").joinpath("sql", f"{name}.sql").read_text(
+        encoding="utf-8")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for stmt in _statements(sql("warehouse_ddl")):
+        con.execute(stmt)
+
+
+def _statements(text: str) -> list[str]:
+    lines = [ln for ln in text.splitlines() if not ln.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> int:
+    """INSERT … BY NAME from a pandas frame (column order never matters)."""
+    con.register("v_insert_frame", df)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM v_insert_frame")
+    finally:
+        con.unregister("v_insert_frame")
+    return len(df)
+
+
+def replace_month(con: duckdb.DuckDBPyConnection, table: str, query: str, params: dict,
+                  month: str) -> int:
+    """Replace `table`'s rows of `month` by the rows of `query` (call inside a transaction).
+
+    The table is created from the query's own column types the first time."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({query}) LIMIT 0", params)
+    con.execute(f"DELETE FROM {table} WHERE delivery_month = ?", [month])
+    con.execute(f"INSERT INTO {table} BY NAME {query}", params)
+    return con.execute(f"SELECT count(*) FROM {table} WHERE delivery_month = ?",
+                       [month]).fetchall()[0][0]
+
+
+REFERENCE_TABLES = {
+    "ref.country": reference.countries,
+    "ref.municipality": reference.municipalities,
+    "ref.dream_code": reference.dream_codes,
+    "ref.permit_category": reference.permit_categories,
+}
+
+
+def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """(Re)create the ref.* tables from the shipped CSV files, atomically."""
+    counts = {}
+    con.execute("CREATE SCHEMA IF NOT EXISTS ref")
+    with transaction(con):
+        for table, loader in REFERENCE_TABLES.items():
+            df = loader()
+            con.register("v_ref", df)
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM v_ref")
+            con.unregister("v_ref")
+            counts[table] = len(df)
+    return counts
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    schema, name = qualified.split(".")
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables "
+                            "WHERE table_schema = ? AND table_name = ?",
+                            [schema, name]).fetchall()[0][0])
