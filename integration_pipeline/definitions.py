@@ -9,6 +9,7 @@ from .assets.core import core_tables
 from .assets.raw import raw_delivery
 from .assets.reference import reference_tables
 from .assets.report import report_tables
+from .automation import build_automation
 from .resources import PipelineSettings, WarehouseResource
 
 ALL_ASSETS = [reference_tables, raw_delivery, core_tables, report_tables]
@@ -25,7 +26,9 @@ monthly_load = dg.define_asset_job(
 def build_defs(resource_overrides: dict | None = None) -> dg.Definitions:
     resources = {"warehouse": WarehouseResource(), "settings": PipelineSettings()}
     resources.update(resource_overrides or {})
-    return dg.Definitions(assets=ALL_ASSETS, jobs=[monthly_load], resources=resources)
+    schedule, sensor = build_automation(monthly_load)
+    return dg.Definitions(assets=ALL_ASSETS, jobs=[monthly_load], schedules=[schedule],
+                          sensors=[sensor], resources=resources)
 
 
 defs = build_defs()

@@ -20,6 +20,8 @@ DEPS = {
     "report.residents_top_citizenships": [IMM, "ref.country"],
     "report.adult_status": [REF, IMM],
     "report.key_figures": [REF, IMM, "report.residents_top_citizenships"],
+    "report.refugee_followup": [REF],
+    "report.month_over_month": ["report.key_figures", "report.adult_status", REF, IMM],
 }
 DESCRIPTIONS = {
     "report.key_figures": "The note's text figures (refugees received, immigrants who lived "
@@ -31,6 +33,10 @@ DESCRIPTIONS = {
     "report.residents_top_citizenships": "Top 15 citizenships of current immigrant residents.",
     "report.adult_status": "Status at the status week of adult refugees and adult immigrant "
                            "residents (censored left out).",
+    "report.refugee_followup": "Beyond the note: adult refugees received by months since "
+                               "arrival, and the share in job or education.",
+    "report.month_over_month": "Beyond the note: residents, arrivals, refugees and immigrant "
+                               "adults' status for the last 12 deliveries in the warehouse.",
 }
 
 
