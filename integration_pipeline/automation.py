@@ -13,10 +13,19 @@ from .delivery import scan
 from .resources import PipelineSettings
 
 
+def previous_month(year: int, month: int) -> str:
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
 def build_automation(job):
-    schedule = dg.build_schedule_from_partitioned_job(
-        job, name="monthly_load_schedule", day_of_month=2, hour_of_day=3, minute_of_hour=0,
-        description="Load last month's delivery on the 2nd of every month at 03:00 UTC.")
+    @dg.schedule(job=job, name="monthly_load_schedule", cron_schedule="0 3 2 * *",
+                 execution_timezone="UTC",
+                 description="Load last month's delivery on the 2nd of every month at 03:00 "
+                             "UTC (the partition of the previous month).")
+    def schedule(context: dg.ScheduleEvaluationContext):
+        tick = context.scheduled_execution_time
+        month = previous_month(tick.year, tick.month)
+        return dg.RunRequest(run_key=f"schedule:{month}", partition_key=month)
 
     @dg.sensor(job=job, name="delivery_sensor", minimum_interval_seconds=60,
                description="Requests a run for each complete new or changed delivery folder "

@@ -149,7 +149,7 @@ def line_chart_svg(
     value_format: Callable[[float], str] = lambda v: f"{v:g}",
 ) -> str:
     """Lines over months: per series (name, colour, values with None where hidden)."""
-    width, left, right, top, plot_h = 720, 56, 16, 16, 220
+    width, left, right, top, plot_h = 720, 56, 36, 16, 220
     legend_y = top + plot_h + 44
     height = legend_y + 22 * ((len(series) + 1) // 2) + 4
     shown = [v for _, _, values in series for v in values if v is not None]

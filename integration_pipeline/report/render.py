@@ -516,7 +516,8 @@ class _ReportBuilder:
             Figure(
                 self.status_svg(),
                 f"Status for flygtninge og indvandrere over 18 år i {when} "
-                f"(uge {int(self.status_week.split('W')[-1])}).{self.chart_hidden_note()}",
+                f"(uge {int(self.status_week.split('W')[-1])}). Hver gruppe har sin egen "
+                f"skala.{self.chart_hidden_note()}",
             ),
         ]
 
@@ -648,7 +649,11 @@ class _ReportBuilder:
         return [
             ("Kommune", f"{self.kommune} ({self.code})"),
             ("Leverance", f"{self.delivery_month} ({self.delivery_label()})"),
-            ("Periode", f"indrejst eller modtaget fra {danish_date(self.period_start)}"),
+            (
+                "Periode",
+                f"indrejst eller modtaget fra {danish_date(self.period_start)} "
+                f"til {danish_date(self.residence_date)}",
+            ),
             ("Bopælsdato", danish_date(self.residence_date)),
             (
                 "Statusuge",
