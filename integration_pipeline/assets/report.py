@@ -14,6 +14,7 @@ from .common import CODE_VERSION, POOL, PipelineFailure, key, table_metadata
 REF = "core.refugee_received"
 IMM = "core.immigrant"
 DEPS = {
+    "report.parameters": ["raw.cpr__extract_info", "raw.dream__coverage"],
     "report.refugees_by_citizenship": [REF, "ref.country"],
     "report.refugees_by_arrival_year": [REF],
     "report.residents_by_age_sex": [IMM],
@@ -24,6 +25,8 @@ DEPS = {
     "report.month_over_month": ["report.key_figures", "report.adult_status", REF, IMM],
 }
 DESCRIPTIONS = {
+    "report.parameters": "Parameters of the month's report: municipality, period start, "
+                         "residence date, status week and date.",
     "report.key_figures": "The note's text figures (refugees received, immigrants who lived "
                           "here, still resident, …) as (figure, value).",
     "report.refugees_by_citizenship": "Refugees received by citizenship on the residence date.",

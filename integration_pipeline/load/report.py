@@ -12,7 +12,7 @@ from .core import bind, run_script
 # residents_top_citizenships before key_figures (top15_share_pct reads it); month_over_month
 # last (it reads this month's key_figures and adult_status)
 REPORT_TABLES = [
-    "report.refugees_by_citizenship", "report.refugees_by_arrival_year",
+    "report.parameters", "report.refugees_by_citizenship", "report.refugees_by_arrival_year",
     "report.residents_by_age_sex", "report.residents_top_citizenships",
     "report.adult_status", "report.key_figures", "report.refugee_followup",
     "report.month_over_month",

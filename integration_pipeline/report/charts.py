@@ -28,6 +28,7 @@ _MUTED = "#5b6670"
 
 
 def esc(text: str) -> str:
+    """Escape text for HTML and SVG."""
     return html.escape(text, quote=True)
 
 

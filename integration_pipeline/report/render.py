@@ -3,8 +3,8 @@
 What belongs here: the report's text (following the layout of the Ballerup 2017 note in
 ``shared/reference``), its tables and inline-SVG charts, Danish number and date formatting, and
 writing the files. Every number in the text is taken from the tables; nothing is typed in.
-What does not: which numbers are hidden (``disclosure``), SQL, DuckDB or Dagster (the asset
-loads the tables and calls ``render_report``).
+What does not: which numbers are hidden (``disclosure``), drawing the SVG charts (``charts``),
+SQL, DuckDB or Dagster (the asset loads the tables and calls ``render_report``).
 
 Inputs: ``tables`` maps each ``report.*`` table name to its DataFrame (``month_over_month`` and
 ``refugee_followup`` are optional); ``params`` holds ``municipality_code``,
@@ -19,6 +19,7 @@ Danish spreadsheet convention); with disclosure on they hold the same marks as t
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,7 +31,6 @@ import pandas as pd
 
 from integration_pipeline.report.charts import (
     COLORS,
-    esc,
     hbar_svg,
     line_chart_svg,
     pyramid_svg,
@@ -58,7 +58,24 @@ REQUIRED_TABLES = (
     "residents_top_citizenships",
     "adult_status",
 )
-OPTIONAL_TABLES = ("month_over_month", "refugee_followup")
+REQUIRED_FIGURES = (
+    "refugees_received",
+    "refugees_received_men",
+    "refugees_received_women",
+    "refugees_adults",
+    "immigrants_lived_here",
+    "immigrants_still_resident",
+    "immigrants_moved_away",
+    "immigrants_family_reunified",
+    "immigrants_direct_from_abroad",
+    "immigrants_from_other_municipality",
+    "residents_direct_from_abroad",
+    "residents_from_other_municipality",
+    "residents_women",
+    "residents_men",
+    "residents_adults_at_status_date",
+    "top15_share_pct",
+)
 REQUIRED_PARAMS = (
     "municipality_code",
     "municipality_name",
@@ -177,7 +194,6 @@ class Heading:
 @dataclass
 class Paragraph:
     text: str
-    css_class: str = ""
 
 
 @dataclass
@@ -227,6 +243,9 @@ def compose_report(tables: dict[str, pd.DataFrame], params: dict) -> Report:
     missing_params = [p for p in REQUIRED_PARAMS if p not in params]
     if missing_params:
         raise KeyError(f"report parameters missing: {missing_params}")
+    missing_figures = sorted(set(REQUIRED_FIGURES) - set(tables["key_figures"]["figure"]))
+    if missing_figures:
+        raise KeyError(f"key figures missing: {missing_figures}")
     return _ReportBuilder(tables, params).build()
 
 
@@ -255,8 +274,6 @@ class _ReportBuilder:
         return self.disclosure.show(key, format_number)
 
     def kf(self, figure: str) -> str:
-        if figure not in self.figures:
-            raise KeyError(f"key figure missing: {figure}")
         return self.n(kf(figure))
 
     def hidden(self, key) -> bool:
@@ -715,6 +732,10 @@ class _ReportBuilder:
 # Writers
 
 
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
 def render_html(tables: dict[str, pd.DataFrame], params: dict) -> str:
     """The report as one self-contained HTML page (inline CSS and SVG, ``lang="da"``)."""
     return report_html(compose_report(tables, params))
@@ -757,8 +778,7 @@ def _block_html(block: Block) -> str:
     if isinstance(block, Heading):
         return f"<h{block.level}>{esc(block.text)}</h{block.level}>"
     if isinstance(block, Paragraph):
-        attr = f' class="{block.css_class}"' if block.css_class else ""
-        return f"<p{attr}>{esc(block.text)}</p>"
+        return f"<p>{esc(block.text)}</p>"
     if isinstance(block, Bullets):
         return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in block.items) + "</ul>"
     if isinstance(block, Figure):
