@@ -43,6 +43,61 @@ DESCRIPTIONS = {
 }
 
 
+# report column -> the core columns it is computed from (stored as dagster/column_lineage and
+# shown as a markdown table, since the open-source UI does not draw column lineage)
+_R = [(REF, "person_key")]
+_I = [(IMM, "person_key"), (IMM, "is_still_resident")]
+LINEAGE = {
+    "report.key_figures": {"value": [(REF, "person_key"), (REF, "sex"),
+                                     (REF, "is_adult_at_status_date"), (IMM, "person_key"),
+                                     (IMM, "is_still_resident"), (IMM, "is_direct_from_abroad"),
+                                     (IMM, "is_family_reunified"), (IMM, "sex"),
+                                     (IMM, "is_adult_at_status_date")]},
+    "report.refugees_by_citizenship": {
+        "citizenship_code": [(REF, "citizenship_code")],
+        "citizenship_name": [(REF, "citizenship_code"), ("ref.country", "name_da")],
+        "women": _R + [(REF, "sex")], "men": _R + [(REF, "sex")], "persons": _R},
+    "report.refugees_by_arrival_year": {
+        "arrival_year": [(REF, "arrival_year")], "persons": _R,
+        "adults": [(REF, "is_adult_at_status_date")],
+        "self_supporting_job_or_education": [(REF, "is_adult_at_status_date"),
+                                             (REF, "status_at_status_week")]},
+    "report.residents_by_age_sex": {
+        "age_band": [(IMM, "age_at_residence_date")], "women": _I + [(IMM, "sex")],
+        "men": _I + [(IMM, "sex")], "total": _I, "pct_of_total": _I},
+    "report.residents_top_citizenships": {
+        "citizenship_code": [(IMM, "citizenship_code")],
+        "citizenship_name": [(IMM, "citizenship_code"), ("ref.country", "name_da")],
+        "persons": _I, "rank": _I},
+    "report.adult_status": {
+        "status": [(REF, "status_at_status_week"), (IMM, "status_at_status_week")],
+        "persons": [(REF, "is_adult_at_status_date"), (IMM, "is_adult_at_status_date"),
+                    (IMM, "is_still_resident")]},
+    "report.refugee_followup": {
+        "months_since_arrival_band": [(REF, "arrival_date"), (REF, "status_date")],
+        "persons": [(REF, "is_adult_at_status_date")],
+        "job_or_education": [(REF, "status_at_status_week")]},
+    "report.month_over_month": {
+        "residents": [("report.key_figures", "value")],
+        "refugees_received": [("report.key_figures", "value")],
+        "arrivals": [(IMM, "immigration_date"), (REF, "arrival_date")],
+        "job": [("report.adult_status", "persons")]},
+}
+
+
+def lineage_metadata(table: str) -> dict:
+    deps = LINEAGE.get(table)
+    if not deps:
+        return {}
+    lineage = dg.TableColumnLineage(deps_by_column={
+        col: [dg.TableColumnDep(asset_key=key(t), column_name=c) for t, c in srcs]
+        for col, srcs in deps.items()})
+    md = "| column | computed from |\n|---|---|\n" + "\n".join(
+        f"| {col} | " + ", ".join(f"`{t}.{c}`" for t, c in srcs) + " |"
+        for col, srcs in deps.items())
+    return {"dagster/column_lineage": lineage, "column_lineage": dg.MetadataValue.md(md)}
+
+
 @dg.multi_asset(
     specs=[dg.AssetSpec(key(t), description=DESCRIPTIONS[t], group_name="report",
                         kinds={"duckdb", "sql"}, code_version=CODE_VERSION,
@@ -63,6 +118,7 @@ def report_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     for table in REPORT_TABLES:
         md = table_metadata(table, rows[table], warehouse.path())
         md.update({f"param_{k}": v for k, v in params.as_metadata().items()})
+        md.update(lineage_metadata(table))
         if table in ("report.adult_status", "report.refugees_by_arrival_year"):
             md["censored_left_out_refugees"] = censored["refugees"]
             md["censored_left_out_immigrants"] = censored["immigrants"]
