@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from .assets.core import core_tables
+from .assets.month import month_tables
 from .assets.publish import analyst_snapshot, published_report
-from .assets.raw import raw_delivery
 from .assets.reference import reference_tables
-from .assets.report import report_tables
 from .automation import build_automation
 from .resources import PipelineSettings, WarehouseResource
 
-ALL_ASSETS = [reference_tables, raw_delivery, core_tables, report_tables, published_report,
-              analyst_snapshot]
+ALL_ASSETS = [reference_tables, month_tables, published_report, analyst_snapshot]
 
 monthly_load = dg.define_asset_job(
     "monthly_load",

@@ -32,15 +32,35 @@ def _statements(text: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
+_OPEN: dict[int, int] = {}  # id(connection) -> nesting depth of transaction()
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    return _OPEN.get(id(con), 0) > 0
+
+
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
-    con.execute("BEGIN TRANSACTION")
+    """BEGIN … COMMIT, ROLLBACK on any error. Nested use joins the outer transaction, so a
+    whole month (raw, core and report) can commit as one unit."""
+    depth = _OPEN.get(id(con), 0)
+    _OPEN[id(con)] = depth + 1
     try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
+        if depth:
+            yield con
+            return
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+    finally:
+        if depth:
+            _OPEN[id(con)] = depth
+        else:
+            _OPEN.pop(id(con), None)
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> int:

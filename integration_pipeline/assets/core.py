@@ -1,16 +1,13 @@
-"""Core assets: the month's core.* tables (spells, migrations, permits, benefit spells,
-cohorts) built from raw.* by the SQL in `sql/core_*.sql` through `load.core.build_core`, in one
-transaction. One asset per table; they materialise together."""
+"""Core asset specs and metadata: the month's core.* tables (spells, migrations, permits,
+benefit spells, cohorts) built from raw.* by the SQL in `sql/core_*.sql`
+(`load.core.build_core`). Materialised by `assets.month.month_tables`."""
 
 
 import dagster as dg
 
-from ..load.core import CORE_TABLES, build_core
-from ..params import resolve_params
-from ..partitions import monthly_partitions
-from ..resources import PipelineSettings, WarehouseResource
-from ..settings import ConfigError
-from .common import CODE_VERSION, POOL, PipelineFailure, key, table_metadata
+from ..load.core import CORE_TABLES
+from ..params import ReportParams
+from .common import CODE_VERSION, key, table_metadata
 
 R = "raw."
 DEPS = {
@@ -48,26 +45,13 @@ DESCRIPTIONS = {
 }
 
 
-def _spec(table: str) -> dg.AssetSpec:
-    return dg.AssetSpec(key(table), description=DESCRIPTIONS[table], group_name="core",
-                        kinds={"duckdb", "sql"}, code_version=CODE_VERSION,
-                        deps=[key(d) for d in DEPS[table]])
+def core_specs() -> list[dg.AssetSpec]:
+    return [dg.AssetSpec(key(t), description=DESCRIPTIONS[t], group_name="core",
+                         kinds={"duckdb", "sql"}, code_version=CODE_VERSION,
+                         deps=[key(d) for d in DEPS[t]]) for t in CORE_TABLES]
 
 
-@dg.multi_asset(specs=[_spec(t) for t in CORE_TABLES], partitions_def=monthly_partitions,
-                pool=POOL)
-def core_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-                settings: PipelineSettings):
-    month = context.partition_key
-    with warehouse.get_connection() as con:
-        try:
-            params = resolve_params(con, month, settings.municipality_code(),
-                                    settings.period_start, settings.residence_date or None,
-                                    settings.status_week or None)
-        except ConfigError as e:
-            raise PipelineFailure(description=str(e)) from None
-        rows = build_core(con, params, log=context.log.info)
-    for table in CORE_TABLES:
-        md = table_metadata(table, rows[table], warehouse.path())
-        md.update({f"param_{k}": v for k, v in params.as_metadata().items()})
-        yield dg.MaterializeResult(asset_key=key(table), metadata=md)
+def core_metadata(table: str, rows: int, params: ReportParams, warehouse: str) -> dict:
+    md = table_metadata(table, rows, warehouse)
+    md.update({f"param_{k}": v for k, v in params.as_metadata().items()})
+    return md

@@ -1,15 +1,12 @@
-"""Report assets: the report.* tables of the spec (one asset each, built together by
-`load.report.build_report`)."""
+"""Report asset specs, metadata and column lineage: the report.* tables of the spec, built by
+`sql/report_*.sql` (`load.report.build_report`). Materialised by `assets.month.month_tables`."""
 
 
 import dagster as dg
 
-from ..load.report import REPORT_TABLES, build_report, censored_counts
-from ..params import resolve_params
-from ..partitions import monthly_partitions
-from ..resources import PipelineSettings, WarehouseResource
-from ..settings import ConfigError
-from .common import CODE_VERSION, POOL, PipelineFailure, key, table_metadata
+from ..load.report import REPORT_TABLES
+from ..params import ReportParams
+from .common import CODE_VERSION, key, table_metadata
 
 REF = "core.refugee_received"
 IMM = "core.immigrant"
@@ -98,28 +95,18 @@ def lineage_metadata(table: str) -> dict:
     return {"dagster/column_lineage": lineage, "column_lineage": dg.MetadataValue.md(md)}
 
 
-@dg.multi_asset(
-    specs=[dg.AssetSpec(key(t), description=DESCRIPTIONS[t], group_name="report",
-                        kinds={"duckdb", "sql"}, code_version=CODE_VERSION,
-                        deps=[key(d) for d in DEPS[t]]) for t in REPORT_TABLES],
-    partitions_def=monthly_partitions, pool=POOL)
-def report_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
-                  settings: PipelineSettings):
-    month = context.partition_key
-    with warehouse.get_connection() as con:
-        try:
-            params = resolve_params(con, month, settings.municipality_code(),
-                                    settings.period_start, settings.residence_date or None,
-                                    settings.status_week or None)
-        except ConfigError as e:
-            raise PipelineFailure(description=str(e)) from None
-        rows = build_report(con, params, log=context.log.info)
-        censored = censored_counts(con, month)
-    for table in REPORT_TABLES:
-        md = table_metadata(table, rows[table], warehouse.path())
-        md.update({f"param_{k}": v for k, v in params.as_metadata().items()})
-        md.update(lineage_metadata(table))
-        if table in ("report.adult_status", "report.refugees_by_arrival_year"):
-            md["censored_left_out_refugees"] = censored["refugees"]
-            md["censored_left_out_immigrants"] = censored["immigrants"]
-        yield dg.MaterializeResult(asset_key=key(table), metadata=md)
+def report_specs() -> list[dg.AssetSpec]:
+    return [dg.AssetSpec(key(t), description=DESCRIPTIONS[t], group_name="report",
+                         kinds={"duckdb", "sql"}, code_version=CODE_VERSION,
+                         deps=[key(d) for d in DEPS[t]]) for t in REPORT_TABLES]
+
+
+def report_metadata(table: str, rows: int, params: ReportParams, censored: dict[str, int],
+                    warehouse: str) -> dict:
+    md = table_metadata(table, rows, warehouse)
+    md.update({f"param_{k}": v for k, v in params.as_metadata().items()})
+    md.update(lineage_metadata(table))
+    if table in ("report.adult_status", "report.refugees_by_arrival_year"):
+        md["censored_left_out_refugees"] = censored["refugees"]
+        md["censored_left_out_immigrants"] = censored["immigrants"]
+    return md

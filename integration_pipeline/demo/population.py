@@ -81,10 +81,14 @@ def allocate(rng: random.Random, items: Sequence[Any], quotas: dict[Any, int],
     remaining = dict(quotas)
     order = list(range(len(items)))
     rng.shuffle(order)
+    # items that fit few keys go first, so that they still find a place
+    order.sort(key=lambda i: sum(affinity(items[i], k) > 0 for k in quotas))
     out: list[Any] = [None] * len(items)
     for i in order:
-        keys = [k for k, n in remaining.items() if n > 0]
-        weights = [remaining[k] * max(affinity(items[i], k), 1e-3) for k in keys]
+        keys = [k for k, n in remaining.items() if n > 0 and affinity(items[i], k) > 0]
+        if not keys:
+            raise ValueError(f"no quota left that fits item {i}")
+        weights = [remaining[k] * affinity(items[i], k) for k in keys]
         k = rng.choices(keys, weights)[0]
         out[i] = k
         remaining[k] -= 1
@@ -142,7 +146,7 @@ class Life:
         last = date.min
         for ev in self.events:
             kind, d = ev[0], ev[1]
-            if d < last or (d == last and kind != "move"):
+            if d <= last:
                 raise ValueError(f"{p.story}: events out of order at {ev}")
             last = d
             if kind in ("start", "arrive"):
@@ -361,8 +365,9 @@ class Builder:
             else:
                 age = min(58, max(19, round(rng.gauss(31, 9))))
                 birth = self.birth_for_age(rng, age, cal.STATUS_DATE, latest=date(1999, 3, 1))
+            # children keep their birth date: 1 January would make some of them adults
             p = self.person(rng, "refugee/received", sex, birth,
-                            jan1_chance=0.25 if slot["kind"] != "child" else 0.1)
+                            jan1_chance=0.25 if slot["kind"] != "child" else 0.0)
             if p.birth >= granted:
                 raise AssertionError("refugee child born after the permit")
             p.persona = "refugee"
@@ -370,7 +375,7 @@ class Builder:
             origin = "5103" if slot.get("was_stateless") else (
                 "5999" if slot.get("was_unknown") else land)
             p.permits.append(self.permit(rng, "Asyl mv.", granted, origin))
-            life = Life(p).arrive(spell, origin, cal.HOME)
+            life = Life(p).arrive(spell, land, cal.HOME)
             if slot.get("moves_away"):
                 life.move(rand_date(rng, spell + days(150), LAST_EVENT), other_municipality(rng))
                 p.story = "refugee/received/moved-away"
@@ -414,7 +419,7 @@ class Builder:
             age = rng.randint(s["lo"], s["hi"])
             while True:
                 birth = self.birth_for_age(rng, age, cal.RESIDENCE_DATE,
-                                           latest=date(2017, 4, 30))
+                                           latest=date(2017, 2, 28))
                 if not (date(1999, 4, 4) <= birth <= date(1999, 6, 30)):
                     break
             s["birth"], s["age"] = birth, age
@@ -570,7 +575,8 @@ class Builder:
         elif s["direct"]:
             life.arrive(arrival, land, cal.HOME)
             if path == "away-and-back":
-                away = rand_date(rng, arrival + days(90), arrival + days(500))
+                away = rand_date(rng, arrival + days(90),
+                                 min(arrival + days(500), LAST_EVENT - days(120)))
                 back = rand_date(rng, away + days(60), min(away + days(700), LAST_EVENT))
                 life.move(away, other_municipality(rng)).move(back, cal.HOME)
             elif path == "emigrated-and-back":
@@ -668,21 +674,22 @@ class Builder:
                 life.arrive(arrival, land, cal.HOME)
                 left = rand_date(rng, arrival + days(30), min(arrival + days(1500), LAST_EVENT))
                 r = rng.random()
+                t1 = 0.5 if eu else 0.3
                 if dies:
                     life.die(left)
                     p.story += "/died"
-                elif r < (0.5 if eu else 0.3):
+                elif r < t1:
                     life.emigrate(left, land)
                     p.story += "/emigrated"
-                elif r < 0.53 and (LAST_EVENT - left).days > 60:
+                elif r < t1 + 0.03 and (LAST_EVENT - left).days > 60:
                     back = rand_date(rng, left + days(30), LAST_EVENT)
                     life.emigrate(left, land).reenter(back, other_municipality(rng))
                     p.story += "/emigrated-and-back-elsewhere"
-                elif r < 0.58 and (LAST_EVENT - left).days > 60:
+                elif r < t1 + 0.08 and (LAST_EVENT - left).days > 60:
                     life.move(left, other_municipality(rng)).emigrate(
                         rand_date(rng, left + days(30), LAST_EVENT), land)
                     p.story += "/moved-then-emigrated"
-                elif r < 0.61 and (LAST_EVENT - left).days > 150:
+                elif r < t1 + 0.11 and (LAST_EVENT - left).days > 150:
                     back = rand_date(rng, left + days(30), LAST_EVENT - days(90))
                     again = rand_date(rng, back + days(30), LAST_EVENT)
                     life.move(left, other_municipality(rng)).move(back, cal.HOME).move(
@@ -768,10 +775,10 @@ class Builder:
                         p.story = "native/away-and-back"
                     else:
                         p.story = "native/moved-in"
-                elif r < 0.97 and age >= 45:
+                elif r < 0.97:
                     life.move(moved_in, cal.HOME)
                     lo = max(moved_in, date(2010, 1, 1)) + days(30)
-                    if lo < LAST_EVENT:
+                    if lo < LAST_EVENT and age >= 45:
                         life.die(rand_date(rng, lo, LAST_EVENT))
                         p.story = "native/died"
                     else:
@@ -923,7 +930,8 @@ class Builder:
             p.start_date = spell
             life = Life(p).arrive(spell, land, cal.HOME)
             if rng.random() < 0.15:
-                life.move(rand_date(rng, date(2010, 2, 1), LAST_EVENT), other_municipality(rng))
+                life.move(rand_date(rng, max(spell, date(2010, 1, 1)) + days(60), LAST_EVENT),
+                          other_municipality(rng))
                 p.story += "/moved-away"
             life.build(self, rng, within=0.4)
             if spell < date(2006, 1, 1) and rng.random() < 0.4:
@@ -1048,7 +1056,7 @@ class Builder:
         rng = self.rng("status-03")
         natives = [p for p in self.persons if p.story == "native/lifelong"]
         for p in rng.sample(natives, 6):
-            cur = p.addresses[-1] if p.addresses[-1].end is None else None
+            cur = next((a for a in p.addresses if a.end is None and a.annkor == " "), None)
             if cur is not None and cur.komkod == cal.HOME:
                 p.status_code = "03"
                 cur.vejkod = f"99{rng.randint(0, 99):02d}"

@@ -100,7 +100,7 @@ def detect_encoding(path: Path, data: bytes | None = None) -> str:
     if m is not None:
         c1 = m.start()
         line = text.count("\n", 0, c1) + 1
-        raise DeliveryError(path, "C1 control character U+%04X in UTF-8 text" % ord(text[c1]),
+        raise DeliveryError(path, f"C1 control character U+{ord(text[c1]):04X} in UTF-8 text",
                             line=line)
     return enc
 

@@ -20,7 +20,7 @@ from ..extract import dream as dream_x
 from ..extract import permits as permits_x
 from ..extract.common import DeliveryError
 from ..pseudonym import person_key
-from ..warehouse import ensure_schema, insert_frame, transaction
+from ..warehouse import ensure_schema, in_transaction, insert_frame, transaction
 
 RAW_TABLES = [
     "raw.cpr__persons", "raw.cpr__addresses", "raw.cpr__migrations", "raw.cpr__citizenships",
@@ -173,7 +173,9 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
                                      "stg_dream_quarantine").fetchall()[0][0],
                          stage.rows_read, max_share, max_count)
     except DeliveryError as e:
-        record_attempt(con, month, municipality, files, "rejected", str(e), load_id)
+        e.files = files
+        if not in_transaction(con):  # else the caller records it after its rollback
+            record_attempt(con, month, municipality, files, "rejected", str(e), load_id)
         raise
 
     persons = cpr.persons.assign(

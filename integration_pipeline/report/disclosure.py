@@ -251,21 +251,16 @@ def suppress_figure(
 
 _SELF_SUPPORTING = "self_supporting_job_or_education"
 
+STATUSES = ("job", "education", "self_supporting_no_income", "public_support")
+"""The four statuses, in one order wherever they form a line (so ties break alike)."""
+
 COUNT_COLUMNS: dict[str, tuple[str, ...]] = {
     "refugees_by_citizenship": ("women", "men", "persons"),
     "refugees_by_arrival_year": ("persons", "adults", _SELF_SUPPORTING),
     "residents_by_age_sex": ("women", "men", "total"),
     "residents_top_citizenships": ("persons",),
     "adult_status": ("persons",),
-    "month_over_month": (
-        "residents",
-        "arrivals",
-        "refugees_received",
-        "public_support",
-        "job",
-        "education",
-        "self_supporting_no_income",
-    ),
+    "month_over_month": ("residents", "arrivals", "refugees_received", *STATUSES),
     "refugee_followup": ("persons", "job_or_education"),
 }
 """Count columns of each report table (``key_figures`` holds its counts in ``value``)."""
@@ -279,12 +274,16 @@ PERCENT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Columns holding percentages derived from counts (hidden with those counts)."""
 
-MONTH_STATUS_COLUMNS = ("public_support", "job", "education", "self_supporting_no_income")
 
-ADULT_STATUS_TOTAL_FIGURE = {
-    "refugees": "refugees_adults",
-    "immigrants": "residents_adults_at_status_date",
-}
+def kf(figure: str) -> Cell:
+    """Cell key of a key figure."""
+    return ("key_figures", figure, "value")
+
+
+def cell(table: str, row: int | str, column: str) -> Cell:
+    """Cell key of a table cell (``row`` = position in the table as given) or ``TOTAL``."""
+    return (table, row, column)
+
 
 KEY_FIGURE_LINES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("refugees_received_men", "refugees_received_women"), "refugees_received"),
@@ -301,28 +300,28 @@ KEY_FIGURE_LINES: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 """Definitional sums between key figures (spec ``report.md``): parts, total."""
 
-TOTAL_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("refugees_by_citizenship", "women"): ("refugees_received_women",),
-    ("refugees_by_citizenship", "men"): ("refugees_received_men",),
-    ("refugees_by_citizenship", "persons"): ("refugees_received",),
-    ("refugees_by_arrival_year", "persons"): ("refugees_received",),
-    ("refugees_by_arrival_year", "adults"): ("refugees_adults",),
-    ("residents_by_age_sex", "women"): ("residents_women",),
-    ("residents_by_age_sex", "men"): ("residents_men",),
-    ("residents_by_age_sex", "total"): ("immigrants_still_resident",),
-    ("refugee_followup", "persons"): ("refugees_received", "refugees_adults"),
+COHORT_SIZE = {
+    "refugees": kf("refugees_adults"),
+    "immigrants": kf("residents_adults_at_status_date"),
 }
-"""Column totals that the text repeats as a key figure (linked when the values are equal)."""
+"""The published size of each ``adult_status`` cohort (equal to its sum unless some are
+censored)."""
 
-
-def kf(figure: str) -> Cell:
-    """Cell key of a key figure."""
-    return ("key_figures", figure, "value")
-
-
-def cell(table: str, row: int | str, column: str) -> Cell:
-    """Cell key of a table cell (``row`` = position in the table as given) or ``TOTAL``."""
-    return (table, row, column)
+TOTAL_ALIASES: dict[tuple[str, str], tuple[Cell, ...]] = {
+    ("refugees_by_citizenship", "women"): (kf("refugees_received_women"),),
+    ("refugees_by_citizenship", "men"): (kf("refugees_received_men"),),
+    ("refugees_by_citizenship", "persons"): (kf("refugees_received"),),
+    ("refugees_by_arrival_year", "persons"): (kf("refugees_received"),),
+    ("refugees_by_arrival_year", "adults"): (kf("refugees_adults"),),
+    ("residents_by_age_sex", "women"): (kf("residents_women"),),
+    ("residents_by_age_sex", "men"): (kf("residents_men"),),
+    ("residents_by_age_sex", "total"): (kf("immigrants_still_resident"),),
+    ("refugee_followup", "persons"): (cell("adult_status", TOTAL, "refugees"),),
+    ("refugee_followup", "job_or_education"): (
+        cell("refugees_by_arrival_year", TOTAL, _SELF_SUPPORTING),
+    ),
+}
+"""Column totals printed elsewhere too (tied to the first candidate with the same value)."""
 
 
 def percent_sources(table: str, row: int | str, column: str) -> tuple[Cell, ...]:
@@ -370,9 +369,14 @@ class ReportDisclosure:
 def report_disclosure(tables: Mapping[str, pd.DataFrame], threshold: int) -> ReportDisclosure:
     """Cells, lines and suppression for all report tables at once.
 
-    One decision for the whole report keeps every number consistent: a count printed in the text
-    and in a table (or a CSV) is hidden in both or in neither. Tables: the keys of
-    ``COUNT_COLUMNS`` plus ``key_figures``; the optional ones may be missing.
+    One decision for the whole report keeps every number consistent: a count printed in the
+    text and in a table (or a CSV) is hidden in both or in neither. Tables: ``key_figures``
+    and the keys of ``COUNT_COLUMNS`` (all but ``key_figures`` may be missing).
+
+    ``month_over_month`` repeats earlier months' figures: each row gets the same status line as
+    that month's ``adult_status``, so the same rules hide the same cells again, and the row of
+    this delivery month is tied to this report's own cells. (Secondary choices made in an
+    earlier report through other lines are not looked up.)
     """
     unknown = set(tables) - set(COUNT_COLUMNS) - {"key_figures"}
     if unknown:
@@ -380,8 +384,8 @@ def report_disclosure(tables: Mapping[str, pd.DataFrame], threshold: int) -> Rep
     values: dict[Cell, float] = {}
     lines: list[Line] = []
 
-    figures = tables["key_figures"].set_index("figure")["value"]
-    for figure, value in figures.items():
+    figures = tables["key_figures"]
+    for figure, value in zip(figures["figure"], figures["value"], strict=True):
         if figure not in PERCENT_FIGURES:
             values[kf(figure)] = float(value)
     for parts, total in KEY_FIGURE_LINES:
@@ -389,63 +393,75 @@ def report_disclosure(tables: Mapping[str, pd.DataFrame], threshold: int) -> Rep
             lines.append(Line(tuple(kf(f) for f in parts), (kf(total),)))
 
     def add(table: str, **kwargs) -> None:
-        table_values, table_lines = table_cells(
-            table, tables[table], COUNT_COLUMNS[table], **kwargs
-        )
-        values.update(table_values)
-        lines.extend(table_lines)
+        if table in tables:
+            table_values, table_lines = table_cells(
+                table, tables[table], COUNT_COLUMNS[table], **kwargs
+            )
+            values.update(table_values)
+            lines.extend(table_lines)
 
-    if "refugees_by_citizenship" in tables:
-        add("refugees_by_citizenship", row_total_column="persons", column_totals=True)
-    if "residents_by_age_sex" in tables:
-        add("residents_by_age_sex", row_total_column="total", column_totals=True)
-    if "residents_top_citizenships" in tables:
-        # The sum of the top 15 is published through top15_share_pct.
-        add("residents_top_citizenships", column_totals=True)
-    if "refugees_by_arrival_year" in tables:
-        add("refugees_by_arrival_year", column_totals=True)
-    if "refugee_followup" in tables:
-        add("refugee_followup", column_totals=True)
-    if "month_over_month" in tables:
-        add("month_over_month")
-        # The statuses of one month add up to a cohort size that the report may publish.
-        for pos in range(len(tables["month_over_month"])):
-            statuses = tuple(cell("month_over_month", pos, c) for c in MONTH_STATUS_COLUMNS)
-            total = cell("month_over_month", pos, TOTAL)
-            values[total] = sum(values[c] for c in statuses)
-            lines.append(Line(statuses, (total,)))
+    add("refugees_by_citizenship", row_total_column="persons", column_totals=True)
+    add("residents_by_age_sex", row_total_column="total", column_totals=True)
+    add("residents_top_citizenships", column_totals=True)  # the sum: via top15_share_pct
+    add("refugees_by_arrival_year", column_totals=True)
+    add("refugee_followup", column_totals=True)
+    add("adult_status")
+    add("month_over_month")
+
+    status_cells: dict[str, dict[str, Cell]] = {}
     if "adult_status" in tables:
         status = tables["adult_status"]
-        add("adult_status")
-        for cohort in ADULT_STATUS_TOTAL_FIGURE:
-            positions = [p for p in range(len(status)) if status["cohort"].iloc[p] == cohort]
-            total = cell("adult_status", TOTAL, cohort)
-            parts = tuple(cell("adult_status", p, "persons") for p in positions)
-            values[total] = sum(values[c] for c in parts)
-            lines.append(Line(parts, (total,)))
-            _link(values, lines, total, (ADULT_STATUS_TOTAL_FIGURE[cohort],))
-        if "refugees_by_arrival_year" in tables:
-            # Job + education of the refugees = the self-supporting column of the arrival years.
-            refugees = status["cohort"] == "refugees"
-            parts = tuple(
-                cell("adult_status", p, "persons")
+        for cohort, size in COHORT_SIZE.items():
+            status_cells[cohort] = {
+                str(status["status"].iloc[p]): cell("adult_status", p, "persons")
                 for p in range(len(status))
-                if refugees.iloc[p] and status["status"].iloc[p] in ("job", "education")
-            )
-            lines.append(Line(parts, (cell("refugees_by_arrival_year", TOTAL, _SELF_SUPPORTING),)))
+                if status["cohort"].iloc[p] == cohort
+            }
+            ordered = [status_cells[cohort][s] for s in STATUSES if s in status_cells[cohort]]
+            _add_sum(values, lines, ordered, cell("adult_status", TOTAL, cohort))
+            _link(values, lines, cell("adult_status", TOTAL, cohort), [size])
+        if "refugees_by_arrival_year" in tables:
+            # Refugees in job + education = the self-supporting column of the arrival years.
+            parts = tuple(c for s, c in status_cells["refugees"].items() if s in STATUSES[:2])
+            total = cell("refugees_by_arrival_year", TOTAL, _SELF_SUPPORTING)
+            lines.append(Line(parts, (total,)))
 
-    for (table, column), figures_ in TOTAL_ALIASES.items():
+    if "month_over_month" in tables:
+        months = tables["month_over_month"]
+        this_month = figures["delivery_month"].iloc[0] if "delivery_month" in figures else None
+        for pos in range(len(months)):
+            row = {c: cell("month_over_month", pos, c) for c in COUNT_COLUMNS["month_over_month"]}
+            _add_sum(
+                values, lines, [row[s] for s in STATUSES], cell("month_over_month", pos, TOTAL)
+            )
+            if months["delivery_month"].iloc[pos] == this_month:
+                same = {"residents": kf("immigrants_still_resident"),
+                        "refugees_received": kf("refugees_received"),
+                        **status_cells.get("immigrants", {})}  # fmt: skip
+                for column, other in same.items():
+                    if column in row:
+                        _link(values, lines, row[column], [other])
+
+    for (table, column), candidates in TOTAL_ALIASES.items():
         if table in tables:
-            _link(values, lines, cell(table, TOTAL, column), figures_)
+            _link(values, lines, cell(table, TOTAL, column), candidates)
 
     return ReportDisclosure(values, tuple(lines), suppress(values, lines, threshold))
 
 
-def _link(
-    values: dict[Cell, float], lines: list[Line], total: Cell, figures: Sequence[str]
+def _add_sum(
+    values: dict[Cell, float], lines: list[Line], parts: Sequence[Cell], total: Cell
 ) -> None:
-    """Tie a column total to the first key figure with the same value (printed twice)."""
-    for figure in figures:
-        if values.get(kf(figure)) == values[total]:
-            lines.append(Line((total,), (kf(figure),)))
+    """Add ``total`` = the sum of ``parts`` as a published cell, with its line."""
+    values[total] = sum(values[c] for c in parts)
+    lines.append(Line(tuple(parts), (total,)))
+
+
+def _link(
+    values: dict[Cell, float], lines: list[Line], total: Cell, candidates: Sequence[Cell]
+) -> None:
+    """Tie ``total`` to the first candidate printing the same number (hidden alike)."""
+    for other in candidates:
+        if other in values and values[other] == values[total]:
+            lines.append(Line((total,), (other,)))
             return

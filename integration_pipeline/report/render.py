@@ -41,6 +41,7 @@ from integration_pipeline.report.disclosure import (
     PERCENT_COLUMNS,
     PERCENT_FIGURES,
     SECONDARY_MARK,
+    STATUSES,
     TOTAL,
     ReportDisclosure,
     cell,
@@ -93,7 +94,6 @@ MONTHS_DA = (
     "januar", "februar", "marts", "april", "maj", "juni",
     "juli", "august", "september", "oktober", "november", "december",
 )  # fmt: skip
-STATUS_ORDER = ("job", "education", "self_supporting_no_income", "public_support")
 STATUS_LABELS = {
     "job": "I job",
     "education": "I uddannelse",
@@ -290,9 +290,9 @@ class _ReportBuilder:
         blocks += self.flows_section()
         blocks += self.refugee_tables_section()
         blocks += self.status_section()
-        if "month_over_month" in self.tables:
+        if len(self.tables.get("month_over_month", ())):
             blocks += self.month_over_month_section()
-        if "refugee_followup" in self.tables:
+        if len(self.tables.get("refugee_followup", ())):
             blocks += self.followup_section()
         return Report(
             title=f"Indvandrere og flygtninge i {self.kommune} – {self.delivery_label()}",
@@ -563,7 +563,7 @@ class _ReportBuilder:
         return "0" if key is None else self.n(key)
 
     def status_sentence(self, cohort: str, when: str) -> str:
-        s = {status: self.status_text(cohort, status) for status in STATUS_ORDER}
+        s = {status: self.status_text(cohort, status) for status in STATUSES}
         return (
             f"I {when} var {s['job']} af disse i job, {s['education']} i uddannelse, "
             f"{s['self_supporting_no_income']} selvforsørgende uden indkomst og "
@@ -577,7 +577,7 @@ class _ReportBuilder:
             ("immigrants", "Indvandrere", "residents_adults_at_status_date"),
         ):
             bars = []
-            for status in STATUS_ORDER:
+            for status in STATUSES:
                 key = self.status_cell(cohort, status)
                 value = 0.0 if key is None else self.chart_value(key)
                 bars.append(
@@ -603,7 +603,7 @@ class _ReportBuilder:
                 COLORS[status],
                 [self.chart_value(cell(t, pos, status)) for pos in df.index],
             )
-            for status in STATUS_ORDER
+            for status in STATUSES
         ]
         arrivals = [
             (label, self.chart_value(cell(t, pos, "arrivals")), self.n(cell(t, pos, "arrivals")))

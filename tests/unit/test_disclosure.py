@@ -7,6 +7,7 @@ import pytest
 
 from integration_pipeline.report.disclosure import (
     SECONDARY_MARK,
+    STATUSES,
     TOTAL,
     Line,
     cell,
@@ -178,6 +179,38 @@ def test_top15_share_is_hidden_only_when_its_counts_are():
     tables["residents_top_citizenships"] = counts(rank=[1], persons=[2])
     d = report_disclosure(tables, threshold=3)
     assert d.show_percent("key_figures", "top15_share_pct", "value", "40,0") == SECONDARY_MARK
+
+
+def test_month_over_month_repeats_this_months_marks():
+    tables = report_tables()
+    figures = tables["key_figures"].set_index("figure")
+    figures.loc["immigrants_lived_here", "value"] = 7
+    figures.loc["immigrants_moved_away", "value"] = 2  # hides the 5 still resident (5 + 2 = 7)
+    tables["key_figures"] = figures.reset_index().assign(delivery_month="2017-06")
+    tables["adult_status"] = pd.DataFrame(
+        {
+            "cohort": ["refugees"] * 4 + ["immigrants"] * 4,
+            "status": list(STATUSES) * 2,
+            "persons": [0, 0, 1, 4, 2, 7, 5, 9],
+        }
+    )
+    tables["month_over_month"] = pd.DataFrame(
+        {
+            "delivery_month": ["2017-05", "2017-06"],
+            "residents": [5, 5],
+            "arrivals": [0, 1],
+            "refugees_received": [6, 6],
+            **{s: [2, p] for s, p in zip(STATUSES, [2, 7, 5, 9], strict=True)},
+        }
+    )
+    d = report_disclosure(tables, threshold=3)
+    assert d.show(kf("immigrants_still_resident")) == SECONDARY_MARK
+    rows = [[d.show(cell("month_over_month", r, c)) for c in ("residents", *STATUSES)]
+            for r in (0, 1)]  # fmt: skip
+    assert rows[1] == ["..", "<3", "7", "..", "9"]  # this month: as in the report's text
+    assert rows[1][1:] == [d.show(cell("adult_status", p, "persons")) for p in range(4, 8)]
+    assert rows[0][0] == "5"  # an earlier month's residents: no published sum ties it here
+    assert_no_line_gives_a_cell_away(d.values, d.lines, d.suppression)
 
 
 def test_report_with_threshold_0_hides_nothing():

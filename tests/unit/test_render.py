@@ -12,6 +12,7 @@ import pytest
 
 from integration_pipeline.report import render
 from integration_pipeline.report.browser import find_browser, screenshot_html
+from integration_pipeline.report.disclosure import STATUSES
 
 MONTH, CODE = "2017-06", "0151"
 
@@ -130,7 +131,7 @@ def note_tables() -> dict[str, pd.DataFrame]:
             [
                 {"cohort": cohort, "status": s, "persons": p}
                 for cohort, counts in status.items()
-                for s, p in zip(render.STATUS_ORDER, counts, strict=True)
+                for s, p in zip(STATUSES, counts, strict=True)
             ]
         ),
     }
@@ -443,7 +444,7 @@ def small_tables() -> dict[str, pd.DataFrame]:
             [
                 {"cohort": c, "status": s, "persons": p}
                 for c, counts in {"refugees": (1, 1, 2, 1), "immigrants": (1, 1, 1, 1)}.items()
-                for s, p in zip(render.STATUS_ORDER, counts, strict=True)
+                for s, p in zip(STATUSES, counts, strict=True)
             ]
         ),
     }
