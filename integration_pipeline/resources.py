@@ -20,6 +20,18 @@ from . import settings as s
 STORAGE_COMPATIBILITY = "v1.5.0"
 
 
+RESERVED_STEMS = {"raw", "core", "report", "ref", "audit", "main", "temp", "system"}
+
+
+def check_warehouse_path(path: str) -> str:
+    """DuckDB names the catalog after the file: a file called like a schema (core.duckdb)
+    would make `core.person` ambiguous."""
+    if path != ":memory:" and Path(path).stem.lower() in RESERVED_STEMS:
+        raise s.ConfigError(f"warehouse file name {Path(path).name!r} clashes with a schema "
+                            f"name; choose another name (e.g. integration.duckdb)")
+    return path
+
+
 class WarehouseResource(DuckDBResource):
     """DuckDBResource whose database defaults to `INTEGRATION_WAREHOUSE` (read at run time).
 
@@ -32,7 +44,7 @@ class WarehouseResource(DuckDBResource):
 
     @contextmanager
     def get_connection(self):
-        path = self.path()
+        path = check_warehouse_path(self.path())
         config = dict(self.connection_config)
         if path != ":memory:" and not Path(path).exists():
             Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,8 @@ more than one statement runs inside `transaction()`.
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 from importlib import resources
 
 import duckdb
@@ -105,6 +107,30 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             con.unregister("v_ref")
             counts[table] = len(df)
     return counts
+
+
+def fault_point(name: str) -> None:
+    """Fault injection for the atomicity tests: with INTEGRATION_FAULT_AT=<name> the process
+    kills itself (SIGKILL) here, as a crash or an operator's kill -9 would."""
+    if os.environ.get("INTEGRATION_FAULT_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def table_checksums(con: duckdb.DuckDBPyConnection, month: str | None = None,
+                    ) -> dict[str, tuple[int, int]]:
+    """(rows, order-independent content hash) of every table, or of one month's rows."""
+    out = {}
+    tables = con.execute("SELECT table_schema || '.' || table_name, "
+                         "list_contains(list(column_name), 'delivery_month') "
+                         "FROM information_schema.columns GROUP BY ALL ORDER BY 1").fetchall()
+    for table, has_month in tables:
+        if month is not None and not has_month:
+            continue
+        where = " WHERE delivery_month = ?" if month is not None else ""
+        n, h = con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t{where}",
+                           [month] if month is not None else []).fetchall()[0]
+        out[table] = (int(n), int(h))
+    return out
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:

@@ -82,9 +82,10 @@ def detect_encoding(path: Path, data: bytes | None = None) -> str:
         text = data.decode(enc)
     except UnicodeDecodeError as e:
         if enc == "utf-8-sig":
-            raise DeliveryError(path, f"byte 0x{data[e.start]:02x} is not valid UTF-8 although "
+            start = e.start + len(codecs.BOM_UTF8)  # utf-8-sig reports offsets after the BOM
+            raise DeliveryError(path, f"byte 0x{data[start]:02x} is not valid UTF-8 although "
                                 f"the file starts with a UTF-8 byte-order mark",
-                                line=_line_of_offset(data, e.start)) from None
+                                line=_line_of_offset(data, start)) from None
         if _has_utf8_multibyte(data[: e.start]):
             raise DeliveryError(path, f"mixed encodings: UTF-8 text before byte 0x{data[e.start]:02x}"
                                 f" (offset {e.start}), which is not valid UTF-8",

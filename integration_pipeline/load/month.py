@@ -12,7 +12,7 @@ import duckdb
 
 from ..extract.common import DeliveryError
 from ..params import ReportParams, resolve_params
-from ..warehouse import ensure_schema, transaction
+from ..warehouse import ensure_schema, fault_point, transaction
 from .core import build_core
 from .raw import RawLoadResult, load_delivery, record_attempt
 from .report import build_report, censored_counts
@@ -36,15 +36,19 @@ def load_month(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, key: 
         with transaction(con):
             raw = load_delivery(con, delivery, month, key, municipality, max_share=max_share,
                                 max_count=max_count, log=log)
+            fault_point("raw_written")
             params = resolve_params(con, month, municipality, period_start, residence_date,
                                     status_week)
             core_rows = build_core(con, params, log=log)
+            fault_point("core_built")
             report_rows = build_report(con, params, log=log)
             censored = censored_counts(con, month)
+            fault_point("before_commit")
     except DeliveryError as e:
         record_attempt(con, month, municipality, getattr(e, "files", {}), "rejected", str(e),
                        str(uuid.uuid4()))
         raise
+    fault_point("committed")
     log(f"[{month}] committed: raw, core and report tables of {month} replaced")
     return MonthResult(raw=raw, params=params, core_rows=core_rows, report_rows=report_rows,
                        censored=censored)

@@ -230,8 +230,8 @@ def suppress_counts(
         rows.append(TOTAL)
     for row in rows:
         for col in shown_columns:
-            cell = ("t", row, col)
-            out.at[row, col] = suppression.show(cell, values[cell], fmt)
+            key = ("t", row, col)
+            out.at[row, col] = suppression.show(key, values[key], fmt)
     return out
 
 
@@ -242,8 +242,8 @@ def suppress_figure(
 
     Only for a number that no published sum ties to others; otherwise put it in ``suppress``.
     """
-    cell = ("figure",)
-    return suppress({cell: float(value)}, [], threshold).show(cell, value, fmt)
+    key = ("figure",)
+    return suppress({key: float(value)}, [], threshold).show(key, value, fmt)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -102,12 +102,12 @@ STATUS_LABELS = {
 }
 MONTH_COLUMN_LABELS = {
     "residents": "Bosatte indvandrere",
-    "arrivals": "Tilgang",
-    "refugees_received": "Modtagne flygtninge",
-    "public_support": "Offentlig forsørgelse",
-    "job": "I job",
-    "education": "I uddannelse",
+    "arrivals": "Tilgang i måneden",
+    "refugees_received": "Modtagne flygtninge i alt",
+    "job": "Job",
+    "education": "Uddannelse",
     "self_supporting_no_income": "Selvforsørgende uden indkomst",
+    "public_support": "Offentlig forsørgelse",
 }
 
 
@@ -599,7 +599,7 @@ class _ReportBuilder:
         labels = [f"{MONTHS_DA[m.month - 1][:3]} {m.year % 100:02d}" for m in months]
         series = [
             (
-                MONTH_COLUMN_LABELS[status],
+                STATUS_LABELS[status],
                 COLORS[status],
                 [self.chart_value(cell(t, pos, status)) for pos in df.index],
             )
@@ -611,8 +611,12 @@ class _ReportBuilder:
         ]
         return [
             Heading("Udviklingen måned for måned"),
+            Paragraph(
+                f"De seneste {len(df)} leverancer. Job, uddannelse, selvforsørgende og offentlig "
+                "forsørgelse er status for de bosatte indvandrere over 18 år i leverancens "
+                "statusuge; tilgangen er indvandrere og flygtninge, der kom til i måneden."
+            ),
             Table(
-                caption=f"De seneste {len(df)} leverancer",
                 header=["Måned"] + [MONTH_COLUMN_LABELS[c] for c in columns],
                 rows=rows,
                 numeric=[False] + [True] * len(columns),
@@ -621,11 +625,12 @@ class _ReportBuilder:
                 line_chart_svg(
                     labels, series, title="Status måned for måned", value_format=format_number
                 ),
-                "Antal personer pr. status i hver leverance." + self.chart_hidden_note(),
+                "Bosatte indvandrere over 18 år pr. status i hver leverance."
+                + self.chart_hidden_note(),
             ),
             Figure(
                 hbar_svg(arrivals, title="Tilgang pr. måned", color=COLORS["arrivals"]),
-                "Tilgang pr. leverance." + self.chart_hidden_note(),
+                "Indvandrere og flygtninge, der kom til i måneden." + self.chart_hidden_note(),
             ),
         ]
 

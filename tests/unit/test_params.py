@@ -24,3 +24,11 @@ def test_parse_week():
         parse_week("2017-W53")
     with pytest.raises(ConfigError):
         parse_week("2017-14")
+
+
+def test_warehouse_named_like_a_schema_is_refused():
+    from integration_pipeline.resources import check_warehouse_path
+
+    with pytest.raises(ConfigError, match="clashes with a schema"):
+        check_warehouse_path("/tmp/core.duckdb")
+    assert check_warehouse_path("/tmp/integration.duckdb") == "/tmp/integration.duckdb"
