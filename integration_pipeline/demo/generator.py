@@ -12,6 +12,7 @@ What does not belong here: parsing or validating deliveries (that is `integratio
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 from functools import lru_cache
@@ -65,13 +66,29 @@ def generate_delivery(out_dir: Path, month: str = "2017-06", seed: int = DEFAULT
     files = delivery_files(month, seed)
     folder = Path(out_dir) / month
     folder.mkdir(parents=True, exist_ok=True)
-    manifest: dict[str, object] = {"delivery_month": month, "municipality_code": "0151",
-                                   "producer": PRODUCER, "seed": seed, "files": {}}
+    entries = {}
     for name, data in files.items():
         (folder / name).write_bytes(data)
-        manifest["files"][name] = {  # type: ignore[index]
-            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-            "rows": _rows(name, data)}
+        entries[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+                         "rows": _rows(name, data)}
+    manifest = {"delivery_month": month, "municipality_code": "0151", "producer": PRODUCER,
+                "seed": seed, "files": entries}
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (folder / "MANIFEST.json").write_text(text, encoding="utf-8")
     return folder
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m integration_pipeline.demo.generator --out data_raw --month 2017-06`."""
+    parser = argparse.ArgumentParser(description="Write a deterministic demo delivery.")
+    parser.add_argument("--out", type=Path, default=Path("data_raw"), help="data_raw folder")
+    parser.add_argument("--month", choices=SUPPORTED_MONTHS, action="append",
+                        help="delivery month (repeatable; default: all)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    for month in args.month or SUPPORTED_MONTHS:
+        print(generate_delivery(args.out, month, args.seed))
+
+
+if __name__ == "__main__":
+    main()

@@ -455,7 +455,8 @@ class Builder:
                 return 0.0 if k else 1.0
             if not k:
                 return 1.0
-            w = {"family": 3.0, "refugee": 3.0, "care": 1.5}.get(prof, 0.6)
+            # family reunification to refugees: many Syrians, Afghans, Iranians, Eritreans
+            w = {"family": 3.0, "refugee": 6.0, "care": 1.5}.get(prof, 0.6)
             if s["sex"] == "K" and 22 <= s["age"] <= 44:
                 w *= 2.5
             elif s["age"] < 18:
@@ -807,6 +808,8 @@ class Builder:
             return
         a = rng.choice(ended)
         shift = days(rng.choice([-40, -12, -3, 5, 21]))
+        if a.start + shift <= p.birth or a.start + shift >= a.end:
+            shift = -shift if a.start - shift > p.birth else days(0)
         wrong = self.address(rng, a.komkod, a.start + shift, a.end)
         wrong.annkor = "K"
         p.addresses.append(wrong)

@@ -90,6 +90,12 @@ def detect_encoding(path: Path, data: bytes | None = None) -> str:
             raise DeliveryError(path, f"mixed encodings: UTF-8 text before byte 0x{data[e.start]:02x}"
                                 f" (offset {e.start}), which is not valid UTF-8",
                                 line=_line_of_offset(data, e.start)) from None
+        later = _UTF8_2BYTE.search(data, e.start)
+        if later is not None:
+            raise DeliveryError(path, f"mixed encodings: byte 0x{data[e.start]:02x} (offset "
+                                f"{e.start}) is not valid UTF-8, but UTF-8 text follows at "
+                                f"offset {later.start()}",
+                                line=_line_of_offset(data, later.start())) from None
         m = _C1_BYTES.search(data)
         if m is not None:
             c1 = m.start()

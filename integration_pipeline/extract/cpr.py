@@ -71,11 +71,14 @@ class CprExtract:
     skipped_record_types: dict[str, int] = field(default_factory=dict)
     dropped_persons: dict[str, int] = field(default_factory=dict)
     ignored_history_rows: int = 0
+    renumbered: dict[str, str] = field(default_factory=dict)  # superseded old PNR -> current
 
     def pnr_to_current(self) -> dict[str, str]:
         """Every number seen for a kept person (old and current) -> the current number."""
         m = dict(zip(self.persons["pnr"], self.persons["pnr_current"], strict=True))
         m.update({c: c for c in self.persons["pnr_current"]})
+        kept = set(self.persons["pnr_current"])
+        m.update({old: new for old, new in self.renumbered.items() if new in kept})
         return m
 
 
@@ -195,6 +198,9 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
         df["pnr"] = df["pnr"].str.strip()
 
     persons, bad_pnrs, dropped = _persons(frames["001"], issues)
+    # an old number whose current number has its own 001 record still denotes that person
+    renumbered = {r.pnr: r.pnrgaeld.strip() for r in frames["001"].itertuples()
+                  if dropped.get(r.pnr) == "60"}
     # records of quarantined/dropped persons, and records with no 001, leave with them
     kept = set(persons["pnr"])
     for rec in ("002", "005", "010", "023", "024", "027"):
@@ -224,7 +230,8 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
         task_number=header[13:19].strip(), encoding=encoding, persons=persons,
         addresses=addresses, migrations=migrations, citizenships=citizenships, issues=issues,
         record_counts={str(k): int(v) for k, v in counts.items()}, skipped_record_types=skipped,
-        dropped_persons=_count_dropped(dropped), ignored_history_rows=ignored)
+        dropped_persons=_count_dropped(dropped), ignored_history_rows=ignored,
+        renumbered=renumbered)
 
 
 def _count_dropped(dropped: dict[str, str]) -> dict[str, int]:
