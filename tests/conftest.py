@@ -49,3 +49,16 @@ def tiny_warehouse(tmp_path_factory) -> Path:
     result = run_month(TINY, wh, "2017-06")
     assert result.success
     return wh
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory):
+    os.environ["INTEGRATION_PSEUDONYM_KEY"] = TEST_KEY
+    root = tmp_path_factory.mktemp("demo")
+    from integration_pipeline.demo.generator import generate_delivery
+
+    generate_delivery(root / "data_raw", month="2017-06")
+    wh = root / "warehouse" / "integration.duckdb"
+    result = run_month(root / "data_raw", wh, "2017-06", disclosure_threshold=0)
+    assert result.success
+    return wh

@@ -79,7 +79,7 @@ def generate_delivery(out_dir: Path, month: str = "2017-06", seed: int = DEFAULT
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m integration_pipeline.demo.generator --out data_raw --month 2017-06`."""
+    """`python -m integration_pipeline.demo --out data_raw --month 2017-06`."""
     parser = argparse.ArgumentParser(description="Write a deterministic demo delivery.")
     parser.add_argument("--out", type=Path, default=Path("data_raw"), help="data_raw folder")
     parser.add_argument("--month", choices=SUPPORTED_MONTHS, action="append",
@@ -88,7 +88,3 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     for month in args.month or SUPPORTED_MONTHS:
         print(generate_delivery(args.out, month, args.seed))
-
-
-if __name__ == "__main__":
-    main()

@@ -551,8 +551,8 @@ class Builder:
 
     def _resident(self, rng: random.Random, s: dict[str, Any]) -> None:
         land, path = s["land"], s.get("path", "")
-        p = self.person(rng, "immigrant/resident/" + ("direct" if s["direct"] else "other"),
-                        s["sex"], s["birth"])
+        story = "immigrant/resident/" + ("direct" if s["direct"] else "other")
+        p = self.person(rng, story + (f"/{path}" if path else ""), s["sex"], s["birth"])
         age = s["age"]
         self.set_persona(p, land, s["family"], age)
         if s.get("status") == "education" and p.persona not in ("student",):

@@ -27,7 +27,7 @@ _FONT = 'font-family="system-ui, \'DejaVu Sans\', Arial, sans-serif" font-size="
 _MUTED = "#5b6670"
 
 
-def esc(text: str) -> str:
+def _esc(text: str) -> str:
     """Escape text for HTML and SVG."""
     return html.escape(text, quote=True)
 
@@ -36,13 +36,13 @@ def _svg(width: int, height: int, title: str, body: list[str], kind: str) -> str
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {kind}" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" {_FONT}>'
-        f"<title>{esc(title)}</title>" + "".join(body) + "</svg>"
+        f"<title>{_esc(title)}</title>" + "".join(body) + "</svg>"
     )
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", **attrs: str) -> str:
     extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{esc(text)}</text>'
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{_esc(text)}</text>'
 
 
 def _mark(x: float, y: float, text: str, anchor: str) -> str:

@@ -2,13 +2,9 @@
 reproduces every figure of the Ballerup 2017 note. The figures below are typed from the note
 (shared/reference/ballerup_2017_integration_note.txt), not computed."""
 
-import os
 from decimal import ROUND_HALF_UP, Decimal
 
-import pytest
-
-from integration_pipeline.demo.generator import generate_delivery
-from tests.conftest import TEST_KEY, read, run_month
+from tests.conftest import read
 
 NOTE_KEY_FIGURES = {
     "refugees_received": 86, "refugees_received_men": 57, "refugees_received_women": 29,
@@ -36,17 +32,6 @@ NOTE_STATUS = {
     ("immigrants", "job"): 301, ("immigrants", "education"): 58,
     ("immigrants", "self_supporting_no_income"): 245, ("immigrants", "public_support"): 50,
 }
-
-
-@pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory):
-    os.environ["INTEGRATION_PSEUDONYM_KEY"] = TEST_KEY
-    root = tmp_path_factory.mktemp("demo")
-    generate_delivery(root / "data_raw", month="2017-06")
-    wh = root / "warehouse" / "integration.duckdb"
-    result = run_month(root / "data_raw", wh, "2017-06", disclosure_threshold=0)
-    assert result.success
-    return wh
 
 
 def q(wh, sql):
