@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -583,7 +584,8 @@ def test_danish_numbers_dates_and_order():
 # -- screenshot (BROWSER TEST: needs /usr/bin/chromium, skipped without it) ----------------
 
 
-@pytest.mark.skipif(find_browser() is None, reason="no headless Chromium installed")
+@pytest.mark.skipif(find_browser() is None and not os.environ.get("CI"),
+                    reason="no headless Chromium installed (.ci/run installs it)")
 def test_browser_screenshot_of_the_note(tmp_path):
     """BROWSER TEST: renders the note's report in headless Chromium to a PNG under tmp_path.
 
