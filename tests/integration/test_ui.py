@@ -49,7 +49,7 @@ def _start(tmp_path, *extra):
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError((tmp_path / "webserver.log").read_text())
+                raise RuntimeError((tmp_path / "webserver.log").read_text()) from None
             time.sleep(0.5)
     else:
         proc.kill()
