@@ -9,7 +9,6 @@ Not here: the models themselves (`integration_pipeline.schemas`) and business ru
 (`checks/expectations.py`).
 """
 
-from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field

@@ -79,6 +79,11 @@ def _check_threshold(path_name: str, quarantined: int, rows: int, max_share: flo
                             f"{max_share:.1%} and count {max_count}: delivery rejected")
 
 
+def _records(issues: pd.DataFrame) -> int:
+    """Quarantined records: one record can fail several rules (e.g. two bad dates)."""
+    return int(issues["line"].nunique() + issues["line"].isna().sum())
+
+
 def _issues_frame(df: pd.DataFrame, month: str, keys: dict[str, str]) -> pd.DataFrame:
     out = df.copy()
     out["person_key"] = out["pnr"].map(lambda p: keys.get(p) if isinstance(p, str) else None)
@@ -141,7 +146,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         cq = cpr.issues.frame("quarantine")
         cw = cpr.issues.frame("warn")
         ci.rows_quarantined, ci.rows_warned = len(cq), len(cw)
-        _check_threshold(paths["cpr"].name, len(cq), sum(cpr.record_counts.values()),
+        _check_threshold(paths["cpr"].name, _records(cq), sum(cpr.record_counts.values()),
                          max_share, max_count)
 
         log(f"[{month}] parsing {paths['permits'].name}")
@@ -157,7 +162,8 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
                                    record_type="permit", rule="pnr_not_in_cpr", field="PNR",
                                    reason="PNR is not in the CPR extract", pnr=r.pnr)
         pi.rows_quarantined, pi.rows_warned = len(pq), len(pw)
-        _check_threshold(paths["permits"].name, len(pq), per.rows_read, max_share, max_count)
+        _check_threshold(paths["permits"].name, _records(pq), per.rows_read, max_share,
+                         max_count)
 
         log(f"[{month}] reading {paths['dream'].name} "
             f"({files[paths['dream'].name].size_bytes:,} bytes) and reshaping in DuckDB")

@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing.pandas import DataFrame, Series
 
-from .base import CODE4, STATUSES, ReportTable, count_field
+from .base import CODE4, ISO_WEEK_LABEL, MONTH, STATUSES, ReportTable, count_field
 
 # figure names of report.key_figures (part of the contract, spec report.md)
 KEY_FIGURES = [
@@ -24,6 +24,8 @@ KEY_FIGURES = [
     "residents_adults_at_status_date", "top15_share_pct",
 ]
 AGE_BANDS = ["0-17", "18-24", "25-29", "30-39", "40-49", "50-59", "60-65", "66+"]
+FOLLOWUP_BANDS = ["0-11 mdr.", "12-23 mdr.", "24-35 mdr.", "36-47 mdr.", "48+ mdr."]
+MONTHS_SHOWN = 12               # deliveries in report.month_over_month
 COHORTS = ["refugees", "immigrants"]
 
 CITIZENSHIP_CODE_DESC = ("Citizenship on the residence date, 4-digit CPR country code; empty "
@@ -31,6 +33,36 @@ CITIZENSHIP_CODE_DESC = ("Citizenship on the residence date, 4-digit CPR country
 CITIZENSHIP_NAME_DESC = ("Danish name of the citizenship (name_da of ref.country, as the note "
                          "prints it, e.g. 'Tyskland,Forb.Rep'); 'Ukendt land (<code>)' for a "
                          "code not in the table.")
+
+
+class Parameters(ReportTable):
+    period_start: Series[pd.Timestamp] = pa.Field(
+        description="First arrival/immigration date counted ('siden 2013'; default 2013-01-01).")
+    residence_date: Series[pd.Timestamp] = pa.Field(
+        description="Date of 'bor her fortsat': by default the CPR extract's production date "
+                    "(PRODDTO).")
+    status_week: Series[str] = pa.Field(
+        str_matches=ISO_WEEK_LABEL,
+        description="ISO week of the status tables, 'YYYY-Www': by default the first ISO week "
+                    "whose Thursday falls in the latest month DREAM covers with grad_ columns.")
+    status_date: Series[pd.Timestamp] = pa.Field(
+        description="Monday of the status week: the reference date for age in the status "
+                    "tables.")
+
+    @pa.dataframe_check(
+        name="status_date_is_monday_of_status_week",
+        description="status_date is the Monday of status_week")
+    def _status_date(cls, df: DataFrame) -> Series[bool]:
+        iso = df["status_date"].dt.isocalendar()
+        label = (iso["year"].astype(str) + "-W"
+                 + iso["week"].astype(str).str.zfill(2))
+        return (label == df["status_week"]) & (iso["day"] == 1)
+
+    class Config:
+        name = "report.parameters"
+        description = ("The parameters the month's report tables were computed with, one row "
+                       "per month.")
+        unique = ["delivery_month"]
 
 
 class KeyFigures(ReportTable):
@@ -184,8 +216,90 @@ class AdultStatus(ReportTable):
         unique = ["delivery_month", "municipality_code", "cohort", "status"]
 
 
+class RefugeeFollowup(ReportTable):
+    months_since_arrival_band: Series[str] = pa.Field(
+        isin=FOLLOWUP_BANDS,
+        description="Whole months from arrival (start of the first spell here) to the status "
+                    "date: '0-11 mdr.', '12-23 mdr.', '24-35 mdr.', '36-47 mdr.', '48+ mdr.' "
+                    "(all five, zeros included).")
+    sort_order: Series[pd.Int32Dtype] = pa.Field(
+        in_range={"min_value": 1, "max_value": len(FOLLOWUP_BANDS)},
+        description="Position of the band, 1 (0-11 months) to 5 (48+ months).")
+    persons: Series[pd.Int64Dtype] = count_field(
+        "Adult refugees received, alive on the status date and not censored, in the band.")
+    job_or_education: Series[pd.Int64Dtype] = count_field(
+        "Of those, persons with status 'job' or 'education' at the status week.")
+    share_pct: Series[float] = pa.Field(
+        in_range={"min_value": 0, "max_value": 100},
+        description="job_or_education as a percentage of persons, one decimal (0 when the band "
+                    "is empty).")
+
+    @pa.dataframe_check(
+        name="band_matches_sort_order",
+        description="sort_order is the band's position (0-11 mdr. = 1 ... 48+ mdr. = 5)")
+    def _band_order(cls, df: DataFrame) -> Series[bool]:
+        return df["sort_order"] == df["months_since_arrival_band"].map(
+            {b: i for i, b in enumerate(FOLLOWUP_BANDS, start=1)})
+
+    @pa.dataframe_check(
+        name="job_or_education_within_persons",
+        description="job_or_education <= persons")
+    def _nested(cls, df: DataFrame) -> Series[bool]:
+        return df["job_or_education"] <= df["persons"]
+
+    class Config:
+        name = "report.refugee_followup"
+        description = ("Beyond the note: adult refugees received (alive at the status date, "
+                       "censored left out) by whole months since arrival, and the share in job "
+                       "or education at the status week.")
+        unique = ["delivery_month", "municipality_code", "months_since_arrival_band"]
+
+
+class MonthOverMonth(ReportTable):
+    source_month: Series[str] = pa.Field(
+        str_matches=MONTH,
+        description="Delivery month the figures of the row come from, 'YYYY-MM': the last 12 "
+                    "deliveries up to this one that are in the warehouse.")
+    residents: Series[pd.Int64Dtype] = count_field(
+        "Current immigrant residents (immigrants_still_resident) of that delivery.")
+    arrivals: Series[pd.Int64Dtype] = count_field(
+        "Immigrants whose immigration date, and refugees whose first spell here, fall in the "
+        "source month itself.")
+    refugees_received: Series[pd.Int64Dtype] = count_field(
+        "Refugees received since the period start, as of that delivery.")
+    job: Series[pd.Int64Dtype] = count_field(
+        "Adult current immigrant residents with status 'job' in that delivery.")
+    education: Series[pd.Int64Dtype] = count_field(
+        "Adult current immigrant residents with status 'education' in that delivery.")
+    self_supporting_no_income: Series[pd.Int64Dtype] = count_field(
+        "Adult current immigrant residents with status 'self_supporting_no_income' in that "
+        "delivery.")
+    public_support: Series[pd.Int64Dtype] = count_field(
+        "Adult current immigrant residents with status 'public_support' in that delivery.")
+
+    @pa.dataframe_check(
+        name="source_month_not_after_delivery_month",
+        description="source_month <= delivery_month")
+    def _not_future(cls, df: DataFrame) -> Series[bool]:
+        return df["source_month"] <= df["delivery_month"]
+
+    @pa.dataframe_check(
+        name="at_most_12_months",
+        description="at most 12 source months per delivery month")
+    def _at_most_12(cls, df: DataFrame) -> bool:
+        return bool((df.groupby("delivery_month").size() <= MONTHS_SHOWN).all())
+
+    class Config:
+        name = "report.month_over_month"
+        description = ("Beyond the note: residents, arrivals, refugees received and the "
+                       "statuses of adult immigrant residents for the last 12 deliveries in the "
+                       "warehouse, one row per source delivery month.")
+        unique = ["delivery_month", "municipality_code", "source_month"]
+
+
 REPORT_MODELS: dict[str, type[pa.DataFrameModel]] = {
     m.Config.name: m for m in (
-        KeyFigures, RefugeesByCitizenship, RefugeesByArrivalYear, ResidentsByAgeSex,
-        ResidentsTopCitizenships, AdultStatus)
+        Parameters, KeyFigures, RefugeesByCitizenship, RefugeesByArrivalYear,
+        ResidentsByAgeSex, ResidentsTopCitizenships, AdultStatus, RefugeeFollowup,
+        MonthOverMonth)
 }

@@ -388,8 +388,10 @@ def test_same_seed_gives_identical_bytes_in_a_fresh_interpreter(
         deliveries: dict[str, Path], tmp_path: Path) -> None:
     code = ("import sys; from pathlib import Path; from integration_pipeline.demo import "
             "generate_delivery as g; [g(Path(sys.argv[1]), m) for m in ('2017-06', '2017-07')]")
-    env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env)
+    root = Path(__file__).resolve().parents[2]
+    path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": path}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env, cwd=root)
     for month, folder in deliveries.items():
         assert _file_hashes(tmp_path / month) == _file_hashes(folder)
 
