@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 MONTH  ?= 2017-06
-export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export GX_ANALYTICS_ENABLED = false
 
 .DEFAULT_GOAL := help
@@ -26,19 +26,19 @@ demo-data: setup  ## generate the demo deliveries 2017-06 and 2017-07 into data_
 	@test -f data_raw/2017-07/cpr_extract.txt || $(BIN)/integration-pipeline generate-demo --out data_raw --month 2017-07
 
 run: demo-data  ## set up, then load the demo delivery MONTH (default 2017-06) into warehouse/
-	$(BIN)/integration-pipeline run --month $(MONTH) --data-raw data_raw --warehouse warehouse/integration.duckdb --demo
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/integration-pipeline run --month $(MONTH) --data-raw data_raw --warehouse warehouse/integration.duckdb --demo
 
-test: setup  ## run the test suite
-	$(BIN)/pytest -q
+test: setup  ## run the test suite (never touches warehouse/, data_raw/ or dagster_home/)
+	env -u DAGSTER_HOME $(BIN)/pytest -q
 
 lint:  ## ruff
 	$(BIN)/ruff check integration_pipeline tests
 
 dev: setup  ## Dagster UI on http://127.0.0.1:3000 (assets, checks, schedule, sensor)
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 ui-readonly: setup  ## read-only Dagster UI for auditors on http://127.0.0.1:3001
-	$(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3001 --read-only
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3001 --read-only
 
 clean:  ## remove the generated warehouse and demo deliveries (not the venv)
 	rm -rf warehouse/*.duckdb warehouse/reports data_raw/2017-0*

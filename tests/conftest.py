@@ -15,12 +15,14 @@ TINY = FIXTURES / "tiny"
 TEST_KEY = "test-pseudonym-key-not-secret"
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.pop("DAGSTER_HOME", None)
 
 
 @pytest.fixture(autouse=True)
 def _pseudonym_key(monkeypatch):
     monkeypatch.setenv("INTEGRATION_PSEUDONYM_KEY", TEST_KEY)
     monkeypatch.delenv("INTEGRATION_DEMO", raising=False)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)  # never the checkout's dagster_home
 
 
 def run_month(data_raw: Path, warehouse: Path, month: str, **settings):

@@ -465,7 +465,7 @@ def run_suite(name: str, month: str, df: pd.DataFrame, expects: list[Expect],
                                                     site_names=[DATA_DOCS_SITE])],
         result_format={"result_format": "SUMMARY"}))
     result = checkpoint.run(batch_parameters={"dataframe": df},
-                            run_id=RunIdentifier(run_name=f"{name} {month}"))
+                            run_id=RunIdentifier(run_name=month))
     validation = next(iter(result.run_results.values()))
     failed = [_summary(r) for r in validation.results if not r.success]
     return GeOutcome(suite=name, month=month, rows=len(df), success=bool(result.success),

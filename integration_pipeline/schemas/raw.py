@@ -256,8 +256,8 @@ class PermitsResidencePermits(PersonTable):
 
 def _has_iso_week(year: pd.Series, week: pd.Series) -> pd.Series:
     """True where (ISO year, week) exists: week 53 only in years whose 28 December is in it."""
-    weeks_in_year = year.map(lambda y: dt.date(int(y), 12, 28).isocalendar()[1])
-    return week <= weeks_in_year
+    weeks = {y: dt.date(int(y), 12, 28).isocalendar()[1] for y in year.dropna().unique()}
+    return week <= year.map(weeks)
 
 
 class DreamBenefitWeeks(PersonTable):

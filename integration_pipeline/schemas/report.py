@@ -242,6 +242,12 @@ class RefugeeFollowup(ReportTable):
             {b: i for i, b in enumerate(FOLLOWUP_BANDS, start=1)})
 
     @pa.dataframe_check(
+        name="all_bands_present",
+        description="all five bands are present (zeros included)")
+    def _all_bands(cls, df: DataFrame) -> bool:
+        return set(df["months_since_arrival_band"]) == set(FOLLOWUP_BANDS) or df.empty
+
+    @pa.dataframe_check(
         name="job_or_education_within_persons",
         description="job_or_education <= persons")
     def _nested(cls, df: DataFrame) -> Series[bool]:
