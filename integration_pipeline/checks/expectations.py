@@ -473,6 +473,16 @@ def run_suite(name: str, month: str, df: pd.DataFrame, expects: list[Expect],
                      data_docs_index=docs_dir / "index.html")
 
 
+def run_expectation_check(warehouse: WarehouseResource, suite: Suite, month: str,
+                          data_docs_dir: str | None = None) -> dg.AssetCheckResult:
+    """The body of the `ge_<suite>` check for one month (callable without Dagster): prepare the
+    frame in DuckDB, close the connection, then validate and update Data Docs."""
+    with warehouse.get_connection() as con:
+        df, expects = suite.build(con, month)
+    docs = data_docs_path(warehouse.path(), data_docs_dir)
+    return run_suite(suite.name, month, df, expects, docs).to_check_result()
+
+
 def _expectation_check(suite: Suite, data_docs_dir: str | None) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=key(suite.table),
@@ -485,11 +495,7 @@ def _expectation_check(suite: Suite, data_docs_dir: str | None) -> dg.AssetCheck
     )
     def _check(context: dg.AssetCheckExecutionContext,
                warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        month = context.partition_key
-        with warehouse.get_connection() as con:
-            df, expects = suite.build(con, month)
-        docs = data_docs_path(warehouse.path(), data_docs_dir)
-        return run_suite(suite.name, month, df, expects, docs).to_check_result()
+        return run_expectation_check(warehouse, suite, context.partition_key, data_docs_dir)
 
     return _check
 

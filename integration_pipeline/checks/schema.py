@@ -120,6 +120,15 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, month: str,
     return SchemaOutcome(table, month, rows, failure_cases.head(MAX_FAILURE_ROWS), num_failures)
 
 
+def run_schema_check(warehouse: WarehouseResource, table: str,
+                     month: str) -> dg.AssetCheckResult:
+    """The body of the `pandera_schema` check of `table` for one month (callable without
+    Dagster)."""
+    with warehouse.get_connection() as con:
+        outcome = validate_table(con, table, month)
+    return outcome.to_check_result()
+
+
 def _schema_check(table: str) -> dg.AssetChecksDefinition:
     model = MODELS[table]
 
@@ -135,9 +144,7 @@ def _schema_check(table: str) -> dg.AssetChecksDefinition:
     )
     def _check(context: dg.AssetCheckExecutionContext,
                warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with warehouse.get_connection() as con:
-            outcome = validate_table(con, table, context.partition_key)
-        return outcome.to_check_result()
+        return run_schema_check(warehouse, table, context.partition_key)
 
     return _check
 
