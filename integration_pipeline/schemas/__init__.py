@@ -56,7 +56,7 @@ def check_text(check: pa.Check) -> str:
     if name == "notin":
         return "not: " + ", ".join(_fmt(v) for v in stats["forbidden_values"])
     if name == "str_matches":
-        return f"matches {stats['pattern']}"
+        return f"matches `{stats['pattern']}`"
     if name == "in_range":
         return f"{stats['min_value']} to {stats['max_value']}"
     ops = {"greater_than_or_equal_to": ">=", "less_than_or_equal_to": "<=",

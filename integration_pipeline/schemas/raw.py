@@ -71,7 +71,7 @@ class CprPersons(PersonTable):
     class Config:
         name = "raw.cpr__persons"
         description = ("CPR 001 person records, one row per person of the extract (status 30/50 "
-                       "dropped): pseudonymised person key, status, sex, birth date, checks.")
+                       "dropped): pseudonymised person key, status, sex, birth date and check flags.")
         unique = ["delivery_month", "person_key"]
 
 
