@@ -53,8 +53,14 @@ class WarehouseResource(DuckDBResource):
             con.close()
             os.chmod(path, 0o600)
             config.pop("storage_compatibility_version")
-        with DuckDBResource(database=path, connection_config=config).get_connection() as con:
+        # DuckDBResource.get_connection (with its lock-retry backoff), but closed on errors too:
+        # its generator has no try/finally, so a failing step would leak the connection
+        cm = DuckDBResource(database=path, connection_config=config).get_connection()
+        con = cm.__enter__()
+        try:
             yield con
+        finally:
+            con.close()
 
 
 class PipelineSettings(dg.ConfigurableResource):

@@ -15,12 +15,14 @@ holds the GE project (`gx/`: suites and validation history), so Data Docs list e
 
 import logging
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import numpy as np
 import pandas as pd
 
 from ..assets.common import POOL, key
@@ -51,6 +53,7 @@ class Suite:
     table: str
     description: str
     build: Callable[[duckdb.DuckDBPyConnection, str], tuple[pd.DataFrame, list[Expect]]]
+    id_columns: tuple[str, ...] = ()    # identify unexpected rows in the check's metadata
 
     @property
     def check_name(self) -> str:
@@ -80,7 +83,7 @@ ordered as (
 )
 
 select
-    person_key, spell_no, municipality_code, start_date, end_date,
+    person_key, spell_no::bigint as spell_no, municipality_code, start_date, end_date,
     -- strict: a spell may end on the day the next begins (moving day)
     coalesce(earlier_spells_end > start_date, false) as overlaps_earlier_spell
 from ordered
@@ -342,11 +345,11 @@ def _key_figures(con, month):
 SUITES = [
     Suite("residence_spell", "core.residence_spell",
           "Spells of one person do not overlap, start <= end, municipality codes are known.",
-          _residence_spell),
+          _residence_spell, id_columns=("person_key", "spell_no")),
     Suite("benefit_spell", "core.benefit_spell",
           "DREAM codes are in ref.dream_code, spells have >= 1 week and a CPR person, and no "
           "benefit week lies before birth or before a first-time immigration.",
-          _benefit_spell),
+          _benefit_spell, id_columns=("person_key", "first_iso_week")),
     Suite("residents_by_age_sex", "report.residents_by_age_sex",
           "Exactly the 8 age bands, total = women + men, percentages sum to ~100.",
           _residents_by_age_sex),
@@ -408,15 +411,35 @@ def data_docs_path(warehouse_path: str, configured: str | os.PathLike | None = N
     return base / "data_docs"
 
 
-def _summary(result) -> dict:
+def _plain(value) -> str:
+    """A GE result value for people: dates as YYYY-MM-DD, numpy scalars unwrapped."""
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_plain(v) for v in value) + ")"
+    if isinstance(value, (np.datetime64, pd.Timestamp)):
+        ts = pd.Timestamp(value)
+        return str(ts.date()) if ts == ts.normalize() else str(ts)
+    if isinstance(value, np.generic):
+        return str(value.item())
+    return str(value)
+
+
+def _summary(result, id_columns: tuple[str, ...]) -> dict:
     cfg = result.expectation_config
     kw = cfg.kwargs
     columns = ", ".join(str(kw[k]) for k in ("column", "column_A", "column_B") if k in kw)
     r = result.result or {}
-    if "partial_unexpected_list" in r:
-        sample = ", ".join(str(v) for v in r["partial_unexpected_list"][:MAX_SAMPLE])
+    if id_columns and r.get("partial_unexpected_index_list"):
+        # rows named by their id columns: "person_key=…, spell_no=2: overlaps_earlier_spell=True"
+        distinct = list(dict.fromkeys(
+            ", ".join(f"{c}={_plain(row.get(c))}" for c in id_columns) + ": "
+            + ", ".join(f"{k}={_plain(v)}" for k, v in row.items() if k not in id_columns)
+            for row in r["partial_unexpected_index_list"]))
+        sample = "; ".join(distinct[:MAX_SAMPLE])
+    elif "partial_unexpected_list" in r:
+        distinct = list(dict.fromkeys(_plain(v) for v in r["partial_unexpected_list"]))
+        sample = ", ".join(distinct[:MAX_SAMPLE])
     else:
-        sample = str(r.get("observed_value", ""))
+        sample = _plain(r.get("observed_value", ""))
     if result.exception_info and result.exception_info.get("raised_exception"):
         sample = "error: " + str(result.exception_info.get("exception_message"))[:200]
     return {"expectation": cfg.type, "columns": columns,
@@ -425,7 +448,7 @@ def _summary(result) -> dict:
 
 
 def run_suite(name: str, month: str, df: pd.DataFrame, expects: list[Expect],
-              docs_dir: Path) -> GeOutcome:
+              docs_dir: Path, id_columns: tuple[str, ...] = ()) -> GeOutcome:
     """Validate `df` against `expects` as GE suite `name`, store the result in the GE project
     under `docs_dir/gx/` and update the Data Docs site in `docs_dir`."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -463,11 +486,12 @@ def run_suite(name: str, month: str, df: pd.DataFrame, expects: list[Expect],
         name=name, validation_definitions=[vd],
         actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs",
                                                     site_names=[DATA_DOCS_SITE])],
-        result_format={"result_format": "SUMMARY"}))
+        result_format={"result_format": "SUMMARY",
+                       "unexpected_index_column_names": list(id_columns)}))
     result = checkpoint.run(batch_parameters={"dataframe": df},
                             run_id=RunIdentifier(run_name=month))
     validation = next(iter(result.run_results.values()))
-    failed = [_summary(r) for r in validation.results if not r.success]
+    failed = [_summary(r, id_columns) for r in validation.results if not r.success]
     return GeOutcome(suite=name, month=month, rows=len(df), success=bool(result.success),
                      statistics=dict(validation.statistics), failed=failed,
                      data_docs_index=docs_dir / "index.html")
@@ -480,10 +504,16 @@ def run_expectation_check(warehouse: WarehouseResource, suite: Suite, month: str
     with warehouse.get_connection() as con:
         df, expects = suite.build(con, month)
     docs = data_docs_path(warehouse.path(), data_docs_dir)
-    return run_suite(suite.name, month, df, expects, docs).to_check_result()
+    return run_suite(suite.name, month, df, expects, docs, suite.id_columns).to_check_result()
 
 
 def _expectation_check(suite: Suite, data_docs_dir: str | None) -> dg.AssetChecksDefinition:
+    with warnings.catch_warnings():   # partitions_def on a check: a Dagster preview, on purpose
+        warnings.simplefilter("ignore", dg.PreviewWarning)
+        return _decorate(suite, data_docs_dir)
+
+
+def _decorate(suite: Suite, data_docs_dir: str | None) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=key(suite.table),
         name=suite.check_name,

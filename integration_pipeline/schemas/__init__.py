@@ -22,7 +22,8 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {**RAW_MODELS, **CORE_MODELS, **REP
 
 # pandas dtype of a model column -> the DuckDB type it is stored as
 _SQL_TYPES = {
-    "str": "VARCHAR", "bool": "BOOLEAN", "float64": "DOUBLE", "datetime64[ns]": "DATE",
+    "str": "VARCHAR", "bool": "BOOLEAN", "boolean": "BOOLEAN", "float64": "DOUBLE",
+    "datetime64[ns]": "DATE",
     "int8": "TINYINT", "Int8": "TINYINT", "int16": "SMALLINT", "Int16": "SMALLINT",
     "int32": "INTEGER", "Int32": "INTEGER", "int64": "BIGINT", "Int64": "BIGINT",
 }

@@ -63,7 +63,7 @@ class CitizenshipSpell(PersonTable):
         nullable=True,
         description="Day the citizenship ended (HAENSLUT), exclusive: the period is "
                     "[valid_from, valid_to). Empty for the current citizenship.")
-    is_current: Series[bool] = pa.Field(
+    is_current: Series[pd.BooleanDtype] = pa.Field(
         description="True for the current citizenship (record 010).")
     source_line: Series[pd.Int64Dtype] = pa.Field(
         ge=1, description="Line number of the record in the delivery's cpr_extract.txt.")
@@ -84,12 +84,12 @@ class CitizenshipSpell(PersonTable):
 class Person(PersonTable):
     sex: Series[str] = pa.Field(isin=SEXES, description=SEX_DESC)
     birth_date: Series[pd.Timestamp] = pa.Field(description=BIRTH_DESC)
-    is_birth_date_uncertain: Series[bool] = pa.Field(
+    is_birth_date_uncertain: Series[pd.BooleanDtype] = pa.Field(
         description="True when CPR marks the birth date as uncertain (FOED_DT_UMRK = '*').")
-    is_mod11_valid: Series[bool] = pa.Field(
+    is_mod11_valid: Series[pd.BooleanDtype] = pa.Field(
         description="True when the CPR number passes the modulus-11 check (numbers issued since "
                     "2007-10-01 may fail it legitimately).")
-    has_changed_number: Series[bool] = pa.Field(
+    has_changed_number: Series[pd.BooleanDtype] = pa.Field(
         description="True when the person's 001 record was delivered under an old CPR number.")
     cpr_status: Series[str] = pa.Field(
         isin=CPR_STATUSES,
@@ -186,7 +186,7 @@ class ResidenceSpell(PersonTable):
         description="Move-out date (FRAFLYDTO) of the spell's last address; empty while the "
                     "spell is open (its last address is the current one). On a move between "
                     "municipalities it equals the next spell's start date.")
-    is_current: Series[bool] = pa.Field(
+    is_current: Series[pd.BooleanDtype] = pa.Field(
         description="True when the spell ends at the current address (002), i.e. is open.")
     addresses: Series[pd.Int64Dtype] = pa.Field(
         ge=1, description="Number of addresses (CPR records) in the spell.")
@@ -307,7 +307,7 @@ class EmploymentMonth(PersonTable):
     industry_code: Series[str] = pa.Field(
         nullable=True,
         description="Industry (DB07) of the month's main employment; empty = none recorded.")
-    is_employed: Series[bool] = pa.Field(
+    is_employed: Series[pd.BooleanDtype] = pa.Field(
         description="True when employment_degree > 0 (counts as 'job' in the status rules).")
 
     @pa.dataframe_check(
@@ -348,11 +348,11 @@ class RefugeeReceived(CohortTable):
         in_range={"min_value": -1, "max_value": 130},
         description="Age in completed years on the status date (a birthday counts on the day "
                     "itself); -1 for a person born after the status date.")
-    is_alive_at_status_date: Series[bool] = pa.Field(
+    is_alive_at_status_date: Series[pd.BooleanDtype] = pa.Field(
         description="True unless the person died on or before the status date.")
-    is_adult_at_status_date: Series[bool] = pa.Field(
+    is_adult_at_status_date: Series[pd.BooleanDtype] = pa.Field(
         description=ADULT_DESC + " and the person is alive on the status date.")
-    is_still_resident: Series[bool] = pa.Field(
+    is_still_resident: Series[pd.BooleanDtype] = pa.Field(
         description="True when alive on the residence date with a spell in the municipality "
                     "that covers it.")
     status_week_benefit_code: Series[str] = pa.Field(
@@ -397,14 +397,14 @@ class Immigrant(CohortTable):
         nullable=True, str_matches=CODE4, notin=["5100"],
         description="Citizenship in effect on the immigration date, never Danish (5100); empty "
                     "when unknown (counts as not Danish).")
-    is_direct_from_abroad: Series[bool] = pa.Field(
+    is_direct_from_abroad: Series[pd.BooleanDtype] = pa.Field(
         description="True when the first municipality spell starting on or after the "
                     "immigration date is in the municipality ('uden forudgående kommune'); "
                     "False = from another municipality.")
-    is_still_resident: Series[bool] = pa.Field(
+    is_still_resident: Series[pd.BooleanDtype] = pa.Field(
         description="True when alive on the residence date with a spell in the municipality "
                     "that covers it ('bor her fortsat'); False = moved away, died or emigrated.")
-    is_family_reunified: Series[bool] = pa.Field(
+    is_family_reunified: Series[pd.BooleanDtype] = pa.Field(
         description="True when the person has a 'Familiesammenføring' permit.")
     sex: Series[str] = pa.Field(isin=SEXES, description=SEX_DESC)
     birth_date: Series[pd.Timestamp] = pa.Field(description=BIRTH_DESC)
@@ -418,7 +418,7 @@ class Immigrant(CohortTable):
         in_range={"min_value": -1, "max_value": 130},
         description="Age in completed years on the status date; -1 for a person born after the "
                     "status date.")
-    is_adult_at_status_date: Series[bool] = pa.Field(description=ADULT_DESC + ".")
+    is_adult_at_status_date: Series[pd.BooleanDtype] = pa.Field(description=ADULT_DESC + ".")
     status_week_benefit_code: Series[str] = pa.Field(
         nullable=True, str_matches=BENEFIT_CODE, description=STATUS_CODE_DESC)
     status_at_status_week: Series[str] = pa.Field(isin=PERSON_STATUSES, description=STATUS_DESC)

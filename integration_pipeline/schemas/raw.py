@@ -51,14 +51,14 @@ class CprPersons(PersonTable):
                     "KOEN is blank or not M/K).")
     birth_date: Series[pd.Timestamp] = pa.Field(
         description="Birth date (FOED_DT; derived from the CPR number when FOED_DT is blank).")
-    is_birth_date_uncertain: Series[bool] = pa.Field(
+    is_birth_date_uncertain: Series[pd.BooleanDtype] = pa.Field(
         description="True when CPR marks the birth date as uncertain (FOED_DT_UMRK = '*'); the "
                     "date is still used.")
-    is_mod11_valid: Series[bool] = pa.Field(
+    is_mod11_valid: Series[pd.BooleanDtype] = pa.Field(
         description="True when the CPR number passes the modulus-11 check. Numbers issued since "
                     "2007-10-01 may fail it legitimately: a failure is a load warning, never a "
                     "reject.")
-    has_changed_number: Series[bool] = pa.Field(
+    has_changed_number: Series[pd.BooleanDtype] = pa.Field(
         description="True when the record's CPR number differs from the person's current "
                     "number (PNRGAELD); the person key is made from the current number.")
     start_date: Series[pd.Timestamp] = pa.Field(
@@ -70,8 +70,9 @@ class CprPersons(PersonTable):
 
     class Config:
         name = "raw.cpr__persons"
-        description = ("CPR 001 person records, one row per person of the extract (status 30/50 "
-                       "dropped): pseudonymised person key, status, sex, birth date and check flags.")
+        description = ("CPR 001 person records, one row per person of the extract (status "
+                       "30/50 dropped): pseudonymised person key, status, sex, birth date and "
+                       "check flags.")
         unique = ["delivery_month", "person_key"]
 
 

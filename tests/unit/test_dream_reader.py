@@ -250,6 +250,15 @@ def test_file_cut_short_inside_a_row_rejects_without_echoing_the_row(tmp_path):
     assert_no_cpr(str(e.value), ALL)
 
 
+def test_unterminated_quote_rejects_without_echoing_the_row(tmp_path):
+    rows = [row(p) for p in ALL]
+    rows[1][0] = '"' + rows[1][0]
+    with pytest.raises(DeliveryError) as e:
+        stage(tmp_path, rows)
+    assert e.value.line == 3
+    assert_no_cpr(str(e.value), ALL)
+
+
 def test_header_fault_in_a_file_rejects(tmp_path):
     header = ["PNR", "koen", "y_1651", "y_1652", "y_1653", "y_1701"]
     with pytest.raises(DeliveryError) as e:
