@@ -9,6 +9,7 @@ from .assets.month import month_tables
 from .assets.publish import analyst_snapshot, published_report
 from .assets.reference import reference_tables
 from .automation import build_automation
+from .checks import expectation_checks, schema_checks
 from .resources import PipelineSettings, WarehouseResource
 
 ALL_ASSETS = [reference_tables, month_tables, published_report, analyst_snapshot]
@@ -26,8 +27,10 @@ def build_defs(resource_overrides: dict | None = None) -> dg.Definitions:
     resources = {"warehouse": WarehouseResource(), "settings": PipelineSettings()}
     resources.update(resource_overrides or {})
     schedule, sensor = build_automation(monthly_load)
-    return dg.Definitions(assets=ALL_ASSETS, jobs=[monthly_load], schedules=[schedule],
-                          sensors=[sensor], resources=resources)
+    return dg.Definitions(assets=ALL_ASSETS, asset_checks=[*schema_checks(),
+                                                           *expectation_checks()],
+                          jobs=[monthly_load], schedules=[schedule], sensors=[sensor],
+                          resources=resources)
 
 
 defs = build_defs()

@@ -22,3 +22,12 @@ def table_metadata(table: str, rows: int, warehouse: str) -> dict:
 
 class PipelineFailure(dg.Failure):
     """A failure whose description is the one-paragraph message the user sees."""
+
+
+def schema_metadata(table: str) -> dict:
+    """Column schema (from the table's pandera model) for the UI's Columns tab."""
+    from ..schemas import MODELS, column_schema
+
+    if table not in MODELS:
+        return {"dagster/table_name": table}
+    return {"dagster/column_schema": column_schema(table), "dagster/table_name": table}

@@ -7,7 +7,7 @@ import dagster as dg
 
 from ..load.core import CORE_TABLES
 from ..params import ReportParams
-from .common import CODE_VERSION, key, table_metadata
+from .common import CODE_VERSION, key, schema_metadata, table_metadata
 
 R = "raw."
 DEPS = {
@@ -48,7 +48,8 @@ DESCRIPTIONS = {
 def core_specs() -> list[dg.AssetSpec]:
     return [dg.AssetSpec(key(t), description=DESCRIPTIONS[t], group_name="core",
                          kinds={"duckdb", "sql"}, code_version=CODE_VERSION,
-                         deps=[key(d) for d in DEPS[t]]) for t in CORE_TABLES]
+                         metadata=schema_metadata(t), deps=[key(d) for d in DEPS[t]])
+            for t in CORE_TABLES]
 
 
 def core_metadata(table: str, rows: int, params: ReportParams, warehouse: str) -> dict:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from ..load.core import CORE_TABLES
+from ..load.raw import RAW_TABLES
 from ..load.report import REPORT_TABLES
 from ..partitions import monthly_partitions
 from ..publish import publish_snapshot, render_month
@@ -15,7 +17,8 @@ from .common import CODE_VERSION, POOL, key
 @dg.asset(
     key=key("report.published"), group_name="publish", kinds={"html", "csv"},
     partitions_def=monthly_partitions, pool=POOL, code_version=CODE_VERSION,
-    deps=[key(t) for t in REPORT_TABLES],
+    # every month table: a failing blocking check on any of them stops publishing
+    deps=[key(t) for t in RAW_TABLES + CORE_TABLES + REPORT_TABLES],
     description="The month's published report: report.html (self-contained, Danish), "
                 "report.md and a CSV per table in <reports>/<YYYY-MM>/, with disclosure "
                 "control (counts 1..N-1 shown as <N, secondary suppression).")

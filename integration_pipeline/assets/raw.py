@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from ..load.raw import RAW_TABLES, RawLoadResult
-from .common import CODE_VERSION, key, table_metadata
+from .common import CODE_VERSION, key, schema_metadata, table_metadata
 
 DESCRIPTIONS = {
     "raw.cpr__persons": "CPR 001 person records: pseudonymised person key, status, sex, birth "
@@ -33,7 +33,8 @@ AUDIT_TABLES = ["audit.quarantine", "audit.warnings", "audit.load_ledger"]
 def raw_specs() -> list[dg.AssetSpec]:
     return [dg.AssetSpec(key(t), description=DESCRIPTIONS[t],
                          group_name="audit" if t.startswith("audit.") else "raw",
-                         kinds={"duckdb"}, code_version=CODE_VERSION)
+                         kinds={"duckdb"}, code_version=CODE_VERSION,
+                         metadata=schema_metadata(t))
             for t in RAW_TABLES + AUDIT_TABLES]
 
 

@@ -6,7 +6,7 @@ import dagster as dg
 
 from ..load.report import REPORT_TABLES
 from ..params import ReportParams
-from .common import CODE_VERSION, key, table_metadata
+from .common import CODE_VERSION, key, schema_metadata, table_metadata
 
 REF = "core.refugee_received"
 IMM = "core.immigrant"
@@ -98,7 +98,8 @@ def lineage_metadata(table: str) -> dict:
 def report_specs() -> list[dg.AssetSpec]:
     return [dg.AssetSpec(key(t), description=DESCRIPTIONS[t], group_name="report",
                          kinds={"duckdb", "sql"}, code_version=CODE_VERSION,
-                         deps=[key(d) for d in DEPS[t]]) for t in REPORT_TABLES]
+                         metadata=schema_metadata(t), deps=[key(d) for d in DEPS[t]])
+            for t in REPORT_TABLES]
 
 
 def report_metadata(table: str, rows: int, params: ReportParams, censored: dict[str, int],

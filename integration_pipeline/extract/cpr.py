@@ -219,6 +219,9 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
         df = frames[rec]
         annkor = df["annkor"].str.strip()
         ignored += int(annkor.isin(["A", "K"]).sum())
+        for r in df[~annkor.isin(["", "A", "K"])].itertuples():
+            issues.quarantine(r.lineno, rec, "unknown_annkor", "ANNKOR",
+                              f"ANNKOR {r.annkor!r} is not blank, A or K", pnr=r.pnr)
         frames[rec] = df[annkor == ""].copy()
 
     addresses = _addresses(frames["002"], frames["023"], issues, extract_date)
@@ -314,6 +317,14 @@ def _persons(df: pd.DataFrame, issues: Issues) -> tuple[pd.DataFrame, set[str], 
         issues.quarantine(r.lineno, "001", "duplicate_person", "PNR",
                           "a second 001 record for the same PNR", pnr=r.pnr)
     p = p[~dup]
+    # two old numbers pointing to one current number that has no 001 of its own: one person
+    same = p["pnr_current"].duplicated(keep="first")
+    for r in p[same].itertuples():
+        issues.warn(r.lineno, "001", "merged_changed_number", "PNRGAELD",
+                    "another 001 record has the same current number; merged into it",
+                    pnr=r.pnr)
+        dropped[r.pnr] = "60"
+    p = p[~same]
     return (p[["lineno", "pnr", "pnr_current", "status", "status_date", "sex", "birth_date",
                "is_birth_date_uncertain", "is_mod11_valid", "start_date", "end_date"]]
             .rename(columns={"lineno": "source_line"}).reset_index(drop=True), bad, dropped)
@@ -345,14 +356,14 @@ def _addresses(cur: pd.DataFrame, hist: pd.DataFrame, issues: Issues,
     fra = cur["fraflykomkod"].str.strip()
     a = pd.concat([
         pd.DataFrame({"source_line": cur["lineno"], "pnr": cur["pnr"], "record_type": "002",
-                      "municipality_code": cur["komkod"], "road_code": cur["vejkod"].str.strip(),
+                      "municipality_code": cur["komkod"], "road_code": _blank_to_none(cur["vejkod"]),
                       "moved_in_date": cur["tilflydto"], "moved_out_date": None,
                       "moved_to_municipality_date": cur["tilflykomdto"],
                       "from_municipality_code": fra.where(~fra.isin(["", "0000"]), None),
                       "from_municipality_date": cur["fraflykomdto"]}),
         pd.DataFrame({"source_line": hist["lineno"], "pnr": hist["pnr"], "record_type": "023",
                       "municipality_code": hist["komkod"],
-                      "road_code": hist["vejkod"].str.strip(),
+                      "road_code": _blank_to_none(hist["vejkod"]),
                       "moved_in_date": hist["tilflydto"], "moved_out_date": hist["fraflydto"],
                       "moved_to_municipality_date": None, "from_municipality_code": None,
                       "from_municipality_date": None}),

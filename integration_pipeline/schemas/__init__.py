@@ -28,7 +28,7 @@ _SQL_TYPES = {
     "int32": "INTEGER", "Int32": "INTEGER", "int64": "BIGINT", "Int64": "BIGINT",
 }
 # where the SQL produces a wider type than the model coerces to (see the column's description)
-_SQL_TYPE_OVERRIDES = {("core.residence_spell", "spell_no"): "HUGEINT"}
+_SQL_TYPE_OVERRIDES: dict[tuple[str, str], str] = {}
 
 
 def schema_of(table: str) -> pa.DataFrameSchema:

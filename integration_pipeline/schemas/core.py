@@ -46,7 +46,7 @@ STATUS_DESC = ("Status at the status week, first matching rule: 'public_support'
 CITIZENSHIP_RES_DESC = ("Citizenship on the residence date (for the dead: on the date of death, "
                         "i.e. their last citizenship), 4-digit CPR country code; empty when CPR "
                         "has no citizenship for the person.")
-ADULT_DESC = "True when age_at_status_date >= 18"
+ADULT_DESC = "True when alive on the status date and age_at_status_date >= 18"
 
 
 class CitizenshipSpell(PersonTable):
@@ -175,8 +175,7 @@ class Migration(PersonTable):
 class ResidenceSpell(PersonTable):
     spell_no: Series[pd.Int64Dtype] = pa.Field(
         ge=1,
-        description="Number of the spell within the person's address history, 1 = earliest. "
-                    "Stored as HUGEINT by the SQL (a running sum).")
+        description="Number of the spell within the person's address history, 1 = earliest.")
     municipality_code: Series[str] = pa.Field(
         str_matches=CODE4, description="Municipality of the spell (4-digit kommunekode).")
     start_date: Series[pd.Timestamp] = pa.Field(
@@ -426,10 +425,12 @@ class Immigrant(CohortTable):
     residence_date: Series[pd.Timestamp] = pa.Field(description=RESIDENCE_DATE_DESC)
 
     @pa.dataframe_check(
-        name="adult_means_18",
-        description="is_adult_at_status_date = age_at_status_date >= 18")
+        name="adult_means_18_and_alive",
+        description="is_adult_at_status_date = age_at_status_date >= 18 and not dead on or "
+                    "before the status date")
     def _adult(cls, df: DataFrame) -> Series[bool]:
-        return df["is_adult_at_status_date"] == (df["age_at_status_date"] >= 18)
+        alive = df["death_date"].isna() | (df["death_date"] > df["status_date"])
+        return df["is_adult_at_status_date"] == ((df["age_at_status_date"] >= 18) & alive)
 
     @pa.dataframe_check(
         name="immigration_not_after_residence_date",

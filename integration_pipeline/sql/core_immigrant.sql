@@ -80,7 +80,9 @@ final as (
             as citizenship_code,
         core.age_on(p.birth_date, $residence_date) as age_at_residence_date,
         core.age_on(p.birth_date, $status_date) as age_at_status_date,
-        core.age_on(p.birth_date, $status_date) >= 18 as is_adult_at_status_date,
+        -- as in core.refugee_received: alive on the status date and 18 or older
+        (p.death_date is null or p.death_date > $status_date)
+            and core.age_on(p.birth_date, $status_date) >= 18 as is_adult_at_status_date,
         st.benefit_code as status_week_benefit_code,
         st.status as status_at_status_week,
         $status_date as status_date,

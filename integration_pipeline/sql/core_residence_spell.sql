@@ -50,7 +50,7 @@ flagged as (
 numbered as (
     select
         *,
-        sum(is_spell_start::integer) over (partition by person_key order by address_no)
+        sum(is_spell_start::integer) over (partition by person_key order by address_no)::bigint
             as spell_no
     from flagged
 ),

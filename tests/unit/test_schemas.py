@@ -173,7 +173,7 @@ BROKEN = [
     ("core.refugee_received", {"status_at_status_week": "working"}, "isin"),
     ("core.refugee_received", {"is_alive_at_status_date": False}, "adult_means_18_and_alive"),
     ("core.immigrant", {"citizenship_at_immigration": "5100"}, "notin"),
-    ("core.immigrant", {"age_at_status_date": 17}, "adult_means_18"),
+    ("core.immigrant", {"age_at_status_date": 17}, "adult_means_18_and_alive"),
     ("report.parameters", {"status_date": "2017-04-04"}, "status_date_is_monday_of_status_week"),
     ("report.key_figures", {"figure": "refugees"}, "isin"),
     ("report.key_figures", {"value": -1.0}, "greater_than_or_equal_to"),
