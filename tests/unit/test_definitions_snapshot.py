@@ -50,3 +50,25 @@ def test_jobs_schedule_sensor():
     assert defs.resolve_job_def("monthly_load") is not None
     assert defs.resolve_schedule_def("monthly_load_schedule").cron_schedule == "0 3 2 * *"
     assert defs.resolve_sensor_def("delivery_sensor") is not None
+
+
+MONTH_TABLES = [k for k, g in EXPECTED_ASSETS.items() if g in ("raw", "core", "report")]
+EXPECTED_CHECKS = {(k, "pandera_schema") for k in MONTH_TABLES} | {
+    ("core/benefit_spell", "ge_benefit_spell"), ("core/residence_spell", "ge_residence_spell"),
+    ("report/key_figures", "ge_key_figures"),
+    ("report/residents_by_age_sex", "ge_residents_by_age_sex"),
+}
+
+
+def test_check_names():
+    graph = _graph()
+    got = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    assert got == EXPECTED_CHECKS
+
+
+def test_publishing_waits_for_every_month_table():
+    graph = _graph()
+    parents = {p.to_user_string() for p in graph.get(
+        next(k for k in graph.get_all_asset_keys()
+             if k.to_user_string() == "report/published")).parent_keys}
+    assert set(MONTH_TABLES) <= parents
