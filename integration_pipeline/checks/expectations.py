@@ -383,9 +383,11 @@ class GeOutcome:
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         return "\n".join(lines)
 
-    def to_check_result(self) -> dg.AssetCheckResult:
+    def to_check_result(self, table: str | None = None,
+                        check_name: str | None = None) -> dg.AssetCheckResult:
         s = self.statistics
         return dg.AssetCheckResult(
+            asset_key=key(table) if table else None, check_name=check_name,
             passed=self.success,
             severity=dg.AssetCheckSeverity.WARN,
             description=f"{self.suite} {self.month}: {s.get('successful_expectations', 0)} of "
@@ -504,33 +506,31 @@ def run_expectation_check(warehouse: WarehouseResource, suite: Suite, month: str
     with warehouse.get_connection() as con:
         df, expects = suite.build(con, month)
     docs = data_docs_path(warehouse.path(), data_docs_dir)
-    return run_suite(suite.name, month, df, expects, docs, suite.id_columns).to_check_result()
-
-
-def _expectation_check(suite: Suite, data_docs_dir: str | None) -> dg.AssetChecksDefinition:
-    with warnings.catch_warnings():   # partitions_def on a check: a Dagster preview, on purpose
-        warnings.simplefilter("ignore", dg.PreviewWarning)
-        return _decorate(suite, data_docs_dir)
-
-
-def _decorate(suite: Suite, data_docs_dir: str | None) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=key(suite.table),
-        name=suite.check_name,
-        blocking=False,
-        partitions_def=monthly_partitions,
-        pool=POOL,
-        description=f"great-expectations suite '{suite.name}' (warns): {suite.description} "
-                    "Failed expectations and a link to Data Docs are in the metadata.",
-    )
-    def _check(context: dg.AssetCheckExecutionContext,
-               warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        return run_expectation_check(warehouse, suite, context.partition_key, data_docs_dir)
-
-    return _check
+    return run_suite(suite.name, month, df, expects, docs, suite.id_columns).to_check_result(
+        suite.table, suite.check_name)
 
 
 def expectation_checks(data_docs_dir: str | None = None) -> list[dg.AssetChecksDefinition]:
-    """One WARN `ge_<suite>` check per suite in SUITES; Data Docs go to `data_docs_dir` (see
-    `data_docs_path` for the default)."""
-    return [_expectation_check(s, data_docs_dir) for s in SUITES]
+    """WARN `ge_<suite>` checks, one per suite in SUITES, evaluated in one step (GE is imported
+    once); Data Docs go to `data_docs_dir` (see `data_docs_path` for the default)."""
+    with warnings.catch_warnings():   # partitions_def on a check: a Dagster preview, on purpose
+        warnings.simplefilter("ignore", dg.PreviewWarning)
+        specs = [dg.AssetCheckSpec(
+            suite.check_name, asset=key(suite.table), blocking=False,
+            partitions_def=monthly_partitions,
+            description=f"great-expectations suite '{suite.name}' (warns): {suite.description} "
+                        "Failed expectations and a link to Data Docs are in the metadata.")
+            for suite in SUITES]
+
+        @dg.multi_asset_check(name="expectation_suites", specs=specs, pool=POOL,
+                              can_subset=True,
+                              description="great-expectations suites (warn) with Data Docs.")
+        def expectation_suites(context: dg.AssetCheckExecutionContext,
+                               warehouse: WarehouseResource):
+            selected = set(context.selected_asset_check_keys)
+            for suite in SUITES:
+                if dg.AssetCheckKey(key(suite.table), suite.check_name) in selected:
+                    yield run_expectation_check(warehouse, suite, context.partition_key,
+                                                data_docs_dir)
+
+    return [expectation_suites]

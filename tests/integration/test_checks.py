@@ -100,10 +100,9 @@ def test_every_expectation_suite_runs_and_passes(checked_run):
 
 
 def test_check_definitions():
-    schema = schema_checks()
-    assert len(schema) == len(MODELS)
-    for c in schema + expectation_checks():
-        (spec,) = c.check_specs
+    schema_specs = [spec for c in schema_checks() for spec in c.check_specs]
+    assert len(schema_specs) == len(MODELS)
+    for spec in schema_specs + [sp for c in expectation_checks() for sp in c.check_specs]:
         assert spec.partitions_def == monthly_partitions
         assert spec.blocking == (spec.name == CHECK_NAME)
         assert spec.description
