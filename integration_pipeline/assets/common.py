@@ -1,6 +1,10 @@
 """Helpers shared by the asset modules: keys, metadata, errors shown to the user."""
 
 
+import functools
+import subprocess
+from pathlib import Path
+
 import dagster as dg
 
 from .. import __version__
@@ -14,10 +18,24 @@ def key(table: str) -> dg.AssetKey:
     return dg.AssetKey(table.split("."))
 
 
+@functools.cache
+def source_revision() -> str:
+    """The git commit of the running code, when it runs from a checkout (else 'unknown')."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+                             capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 else "unknown"
+
+
 def table_metadata(table: str, rows: int, warehouse: str) -> dict:
     return {"dagster/partition_row_count": rows,
             "dagster/table_name": table,
-            "warehouse": dg.MetadataValue.path(warehouse)}
+            "warehouse": dg.MetadataValue.path(warehouse),
+            "code_version": CODE_VERSION,
+            "source_revision": source_revision()}
 
 
 class PipelineFailure(dg.Failure):
