@@ -327,6 +327,7 @@ def _key_figures(con, month):
         "residents_women_plus_men": f["residents_women"] + f["residents_men"],
         "refugees_men_plus_women": f["refugees_received_men"] + f["refugees_received_women"],
         "top15_share_pct_error": abs(f["top15_share_pct"] - recomputed),
+        "resident_change_pct": _resident_change_pct(con, month, still),
     }
     expects = [Expect("ExpectColumnPairValuesToBeEqual", {"column_A": a, "column_B": b}, why)
                for a, b, why in KEY_FIGURE_SUMS]
@@ -339,7 +340,28 @@ def _key_figures(con, month):
         "top15_share_pct is the top-15 table's persons as a percentage of the current immigrant "
         "residents, rounded to one decimal: recomputed from report.residents_top_citizenships "
         "it may differ by rounding only."))
+    expects.append(Expect(
+        "ExpectColumnValuesToBeBetween",
+        {"column": "resident_change_pct", "min_value": -RESIDENT_BAND_PCT,
+         "max_value": RESIDENT_BAND_PCT},
+        f"Current immigrant residents change by a few percent from one monthly delivery to the "
+        f"next (arrivals and departures of one month); a change of more than "
+        f"{RESIDENT_BAND_PCT:.0f} % against the previous delivery in the warehouse suggests a "
+        f"partial or wrong extract. 0 when there is no earlier delivery."))
     return pd.DataFrame([row]), expects
+
+
+RESIDENT_BAND_PCT = 10.0
+
+
+def _resident_change_pct(con, month: str, still: float) -> float:
+    """Percent change of immigrants_still_resident against the latest earlier delivery."""
+    prev = con.execute(
+        "SELECT value FROM report.key_figures WHERE figure = 'immigrants_still_resident' "
+        "AND delivery_month < ? ORDER BY delivery_month DESC LIMIT 1", [month]).fetchall()
+    if not prev or not prev[0][0]:
+        return 0.0
+    return round(100.0 * (still - prev[0][0]) / prev[0][0], 2)
 
 
 SUITES = [

@@ -179,3 +179,15 @@ def test_data_docs_folder_setting(monkeypatch, tmp_path):
     monkeypatch.setenv(DATA_DOCS_ENV, str(tmp_path / "env_docs"))
     assert data_docs_path("warehouse/integration.duckdb") == tmp_path / "env_docs"
     assert data_docs_path("x.duckdb", str(tmp_path / "arg")) == tmp_path / "arg"
+
+
+def test_ge_key_figures_warn_when_residents_jump_against_the_previous_delivery(
+        corrupt_copy, tmp_path):
+    wh = corrupt_copy(
+        # a previous delivery with twice the current residents: a 50 % drop this month
+        "INSERT INTO report.key_figures SELECT * REPLACE ('2017-05' AS delivery_month, "
+        "value * 2 AS value) FROM report.key_figures WHERE delivery_month = '2017-06' "
+        "AND figure = 'immigrants_still_resident'")
+    result = run_expectation_check(wh, SUITE["key_figures"], MONTH, str(tmp_path / "docs"))
+    assert not result.passed
+    assert "resident_change_pct" in result.metadata["failed_expectations"].value
