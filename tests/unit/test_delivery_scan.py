@@ -41,6 +41,8 @@ def test_incomplete_or_fresh_or_bad_manifest_waits(tmp_path):
     found, _, notes = scan(tmp_path / "data_raw", {}, now=1e12)
     assert found == [] and "incomplete" in notes[0]
     d2 = _copy(tmp_path, "2017-07")
+    for f in d2.iterdir():
+        f.touch()  # just written (copytree keeps the fixture's old mtimes)
     found, _, notes = scan(tmp_path / "data_raw", {}, now=None, min_age_s=3600)
     assert found == [] and any("2017-07" in n and "changed less than" in n for n in notes)
     (d2 / "MANIFEST.json").write_text(json.dumps({"files": [
