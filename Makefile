@@ -7,7 +7,7 @@ DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export GX_ANALYTICS_ENABLED = false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo-data run test lint dev ui-readonly clean
+.PHONY: help setup demo-data run test lint dev ui-readonly clean bench bench-smoke
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,3 +42,11 @@ ui-readonly: setup  ## read-only Dagster UI for auditors on http://127.0.0.1:300
 
 clean:  ## remove the generated warehouse and demo deliveries (not the venv)
 	rm -rf warehouse/*.duckdb warehouse/reports data_raw/2017-0*
+
+bench: setup  ## benchmark the monthly load at 50k/250k/1M persons (+100k since 1991) -> docs/benchmarks.md (~30 min)
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run_bench.py --doc docs/benchmarks.md $(BENCH_ARGS)
+
+bench-smoke: setup  ## the benchmark harness at a few hundred persons (seconds; no report written)
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run_bench.py --sizes 300 --long 200:1991

@@ -1,4 +1,4 @@
-"""Command line: `integration-pipeline run | generate-demo | report`.
+"""Command line: `integration-pipeline run | generate-demo | generate-bench | report`.
 
 Every command has --help. `run` materialises a month's partition through Dagster (in process;
 with DAGSTER_HOME set the run and its lineage are recorded in that instance) and exits non-zero
@@ -82,6 +82,16 @@ def cmd_generate_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate_bench(args: argparse.Namespace) -> int:
+    from .demo.scale import generate_scaled
+
+    out = generate_scaled(Path(args.out), args.persons, since_year=args.since, month=args.month,
+                          seed=args.seed)
+    print(f"integration-pipeline: synthetic delivery of {args.persons:,} persons (DREAM weeks "
+          f"since {args.since}) written to {out}")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .publish import publish_report
 
@@ -144,6 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="delivery month; repeat for several (default 2017-06)")
     g.add_argument("--seed", type=int, default=20170630, help="random seed")
     g.set_defaults(func=cmd_generate_demo)
+
+    gb = sub.add_parser("generate-bench", help="write a synthetic delivery of any size",
+                        description="Write a synthetic delivery (not calibrated; for "
+                        "benchmarks) of N persons into <out>/<month>/.")
+    gb.add_argument("--persons", required=True, type=int, help="number of CPR persons")
+    gb.add_argument("--since", type=int, default=2008,
+                    help="first year of the DREAM weekly columns (default 2008; 1991 = all)")
+    gb.add_argument("--out", required=True, help="target folder")
+    gb.add_argument("--month", type=_month, default="2017-06", help="delivery month")
+    gb.add_argument("--seed", type=int, default=1, help="random seed")
+    gb.set_defaults(func=cmd_generate_bench)
 
     rp = sub.add_parser("report", help="render the published report of a loaded month",
                         description="Render report.html / report.md / CSV files of a month "

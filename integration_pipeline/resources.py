@@ -32,10 +32,24 @@ def check_warehouse_path(path: str) -> str:
     return path
 
 
+# DuckDB resource limits from the environment (empty = DuckDB's default: 80 % of RAM, all cores,
+# spilling next to the database file)
+DUCKDB_ENV = {"memory_limit": "INTEGRATION_DUCKDB_MEMORY_LIMIT",
+              "threads": "INTEGRATION_DUCKDB_THREADS",
+              "temp_directory": "INTEGRATION_DUCKDB_TEMP_DIR"}
+
+
+def duckdb_env_config() -> dict[str, str]:
+    """`memory_limit` (e.g. "4GB"), `threads` and `temp_directory` set in the environment."""
+    return {k: os.environ[v] for k, v in DUCKDB_ENV.items() if os.environ.get(v)}
+
+
 class WarehouseResource(DuckDBResource):
     """DuckDBResource whose database defaults to `INTEGRATION_WAREHOUSE` (read at run time).
 
-    A new warehouse file is created with mode 0600 and `storage_compatibility_version` v1.5.0."""
+    A new warehouse file is created with mode 0600 and `storage_compatibility_version` v1.5.0.
+    DuckDB's `memory_limit`, `threads` and `temp_directory` come from INTEGRATION_DUCKDB_*
+    (`connection_config` wins over the environment)."""
 
     database: str = ""
 
@@ -45,7 +59,7 @@ class WarehouseResource(DuckDBResource):
     @contextmanager
     def get_connection(self):
         path = check_warehouse_path(self.path())
-        config = dict(self.connection_config)
+        config = {**duckdb_env_config(), **self.connection_config}
         if path != ":memory:" and not Path(path).exists():
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             config.setdefault("storage_compatibility_version", STORAGE_COMPATIBILITY)

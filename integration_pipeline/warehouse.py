@@ -24,6 +24,11 @@ def sql(name: str) -> str:
         encoding="utf-8")
 
 
+def sql_statements(name: str) -> list[str]:
+    """The statements of `sql/<name>.sql` (comment lines dropped), to run one by one."""
+    return _statements(sql(name))
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for stmt in _statements(sql("warehouse_ddl")):
         con.execute(stmt)

@@ -5,8 +5,9 @@ Belongs here: record layouts, PNR rules (century, sex, modulus 11), record-level
 addresses, migrations and citizenships. Not here: pseudonymisation (`pseudonym`), spells and
 cohorts (SQL in `sql/`), anything that writes.
 
-Field slicing is set-based in DuckDB (`substr` over all lines of a record type); only line
-splitting and rule bookkeeping happen in Python.
+Everything that touches every record is set-based (numpy over the file's bytes): line
+splitting, record types, field slicing, date parsing and the PNR rules (date part, century,
+sex, modulus 11). Python loops run only over the records that get a quarantine or warning entry.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
+import numpy as np
 import pandas as pd
 
-from .common import DeliveryError, Issues, read_text
+from .common import DeliveryError, Issues, detect_encoding, read_bytes
 
 FILE_NAME = "cpr_extract.txt"
 
@@ -110,60 +111,178 @@ def pnr_mod11_ok(pnr: str) -> bool:
     return sum(int(c) * w for c, w in zip(pnr, MOD11_WEIGHTS, strict=True)) % 11 == 0
 
 
+def _pnr_matrix(pnrs: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 10) digit matrix of the PNRs and a mask of those that are 10 digits."""
+    m = _bytes_matrix(pnrs, 10).astype(np.int64) - 48
+    return m, ((m >= 0) & (m <= 9)).all(axis=1)
+
+
+def pnr_birth_dates(pnrs: pd.Series) -> np.ndarray:
+    """Vectorised `pnr_birth_date`: datetime64[D], NaT where the date part is not a real date."""
+    m, ok = _pnr_matrix(pnrs)
+    dd, mm, yy, d7 = m[:, 0] * 10 + m[:, 1], m[:, 2] * 10 + m[:, 3], m[:, 4] * 10 + m[:, 5], m[:, 6]
+    century = np.where(d7 <= 3, 1900,
+                       np.where((d7 == 4) | (d7 == 9), np.where(yy <= 36, 2000, 1900),
+                                np.where(yy <= 57, 2000, 1800)))
+    return _make_dates(century + yy, mm, dd, ok)
+
+
+def pnr_sexes(pnrs: pd.Series) -> np.ndarray:
+    m, _ = _pnr_matrix(pnrs)
+    return np.where(m[:, 9] % 2 == 1, "M", "K").astype(object)
+
+
+def pnr_mod11(pnrs: pd.Series) -> np.ndarray:
+    m, ok = _pnr_matrix(pnrs)
+    return ok & ((m @ np.array(MOD11_WEIGHTS)) % 11 == 0)
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
+def _bytes_matrix(s: pd.Series, width: int) -> np.ndarray:
+    """(n, width) uint8 matrix of a string column, NUL-padded (None -> all NUL). Characters
+    outside ISO-8859-1 become '?' (they are never valid in the fields parsed here)."""
+    values = s.to_numpy(dtype=object, na_value="")
+    try:
+        fixed = values.astype(f"S{width}")
+    except UnicodeEncodeError:
+        fixed = np.array([v.encode("latin-1", errors="replace")[:width] for v in values],
+                         dtype=f"S{width}")
+    return np.frombuffer(fixed.tobytes(), np.uint8).reshape(len(values), width)
+
+
+def _make_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """datetime64[D] of (y, m, d); NaT where not ok or not a real date."""
+    ok = ok & (m >= 1) & (m <= 12) & (d >= 1) & (y >= 1) & (y <= 9999)
+    month = (np.where(ok, y, 1970) - 1970) * 12 + np.where(ok, m, 1) - 1
+    first = month.astype("datetime64[M]").astype("datetime64[D]")
+    days = ((month + 1).astype("datetime64[M]").astype("datetime64[D]") - first).astype(np.int64)
+    ok &= d <= days
+    return np.where(ok, first + (np.where(ok, d, 1) - 1).astype("timedelta64[D]"),
+                    np.datetime64("NaT"))
+
+
 def _parse_date(s: pd.Series, fmt: str) -> tuple[pd.Series, pd.Series]:
-    """(parsed dates as datetime64 or NaT, mask of non-blank values that failed to parse)."""
-    stripped = s.fillna("").str.strip()
+    """(parsed dates as objects, None when blank or bad; mask of non-blank values that failed).
+
+    `timestamp`: `yyyyMMddHHmm`, 12 digits, only the date part used; `date`: `yyyy-MM-dd`."""
+    width = 12 if fmt == "timestamp" else 10
+    b = _bytes_matrix(s, width + 1)[:, :width + 1]
+    longer = b[:, width] != 0
+    b = b[:, :width]
+    blank = ((b == 32) | (b == 0)).all(axis=1) & ~longer
+    digit = (b >= 48) & (b <= 57)
+    n = b.astype(np.int64) - 48
     if fmt == "timestamp":
-        parsed = pd.to_datetime(stripped.str[:8], format="%Y%m%d", errors="coerce")
-        bad_shape = (stripped != "") & ~stripped.str.fullmatch(r"\d{12}")
+        shape = digit.all(axis=1)
+        y, m, d = (n[:, 0] * 1000 + n[:, 1] * 100 + n[:, 2] * 10 + n[:, 3],
+                   n[:, 4] * 10 + n[:, 5], n[:, 6] * 10 + n[:, 7])
     else:
-        parsed = pd.to_datetime(stripped, format="%Y-%m-%d", errors="coerce")
-        bad_shape = (stripped != "") & ~stripped.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
-    bad = ((stripped != "") & parsed.isna()) | bad_shape
-    parsed = parsed.where(~bad_shape)
-    return parsed.dt.date.astype("object").where(parsed.notna(), None), bad
+        shape = digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1) & (b[:, 4] == 45) & (b[:, 7] == 45)
+        y, m, d = (n[:, 0] * 1000 + n[:, 1] * 100 + n[:, 2] * 10 + n[:, 3],
+                   n[:, 5] * 10 + n[:, 6], n[:, 8] * 10 + n[:, 9])
+    dates = _make_dates(y, m, d, shape & ~longer)
+    bad = ~blank & np.isnat(dates)
+    return (pd.Series(dates.astype("datetime64[D]").astype(object), index=s.index),
+            pd.Series(bad, index=s.index))
 
 
-def _slice(con: duckdb.DuckDBPyConnection, rec: str) -> pd.DataFrame:
+@dataclass
+class _Lines:
+    """The file's lines as offsets into one byte buffer (ISO-8859-1: one byte per character)."""
+
+    buf: np.ndarray        # uint8
+    start: np.ndarray      # offset of each line
+    length: np.ndarray     # characters, without the line end
+    lineno: np.ndarray     # 1-based
+    rec: np.ndarray        # record type (first 3 characters), object strings
+
+    def take(self, mask: np.ndarray) -> _Lines:
+        return _Lines(self.buf, self.start[mask], self.length[mask], self.lineno[mask],
+                      self.rec[mask])
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def text(self, i: int) -> str:
+        a = self.start[i]
+        return self.buf[a:a + self.length[i]].tobytes().decode("latin-1")
+
+    def field(self, start: int, n: int) -> np.ndarray:
+        """(lines, n) bytes at the 1-based position `start` (lines must be long enough)."""
+        return self.buf[self.start[:, None] + (start - 1) + np.arange(n)]
+
+
+def _split_lines(path: Path) -> tuple[_Lines, str]:
+    """Non-blank lines of the file with their line numbers; (lines, encoding). A UTF-8 file is
+    re-encoded to ISO-8859-1 first so that positions count characters."""
+    data = read_bytes(path)
+    encoding = detect_encoding(path, data)
+    if encoding != "latin-1":
+        data = data.decode(encoding).encode("latin-1", errors="replace")
+    buf = np.frombuffer(data, np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    if len(buf) and buf[-1] != 10:
+        ends = np.append(ends, len(buf))
+    starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+    ends = ends.astype(np.int64)
+    cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13)
+    length = ends - starts - cr
+    lineno = np.arange(1, len(starts) + 1)
+    # a line is blank when it holds only whitespace; records start with a digit, so only lines
+    # that are empty or start with whitespace need a closer look
+    first = buf[np.minimum(starts, max(len(buf) - 1, 0))] if len(buf) else np.zeros(0, np.uint8)
+    maybe = np.flatnonzero((length == 0) | np.isin(first, list(b" \t\r\x0b\x0c")))
+    keep = np.ones(len(starts), dtype=bool)
+    keep[maybe] = [bool(buf[starts[i]:starts[i] + length[i]].tobytes().strip())
+                   for i in maybe]
+    starts, length, lineno = starts[keep], length[keep], lineno[keep]
+    first3 = buf[np.minimum(starts[:, None] + np.arange(3), len(buf) - 1)]
+    rec = first3.copy().view("S3").ravel().astype("U3").astype(object)
+    short = length < 3
+    if short.any():   # a record type cut short: the characters there are
+        rec[short] = [buf[a:a + n].tobytes().decode("latin-1")
+                      for a, n in zip(starts[short], length[short], strict=True)]
+    return _Lines(buf, starts, length, lineno, rec), encoding
+
+
+def _slice(lines: _Lines, rec: str) -> pd.DataFrame:
+    """The fields of every full-length record of type `rec` as text columns."""
     length, fields = LAYOUT[rec]
-    cols = ", ".join(f"substr(line, {s}, {n}) AS {name}" for name, s, n in fields)
-    return con.execute(
-        f"SELECT lineno, {cols} FROM lines WHERE rec = ? AND length(line) >= ? ORDER BY lineno",
-        [rec, length]).df()
+    sel = lines.take((lines.rec == rec) & (lines.length >= length))
+    out = {"lineno": sel.lineno}
+    for name, start, n in fields:
+        raw = sel.field(start, n).copy().view(f"S{n}").ravel()
+        try:
+            out[name] = raw.astype(f"U{n}").astype(object)
+        except UnicodeDecodeError:
+            out[name] = np.array([v.decode("latin-1") for v in raw], dtype=object)
+    return pd.DataFrame(out)
 
 
 def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract:
     """Parse `cpr_extract.txt`. Raises DeliveryError when the file must be rejected."""
     path = Path(path)
-    text, encoding = read_text(path)
-    raw_lines = text.split("\n")
-    if raw_lines and raw_lines[-1] == "":
-        raw_lines.pop()
-    lines = pd.DataFrame({"line": [ln.rstrip("\r") for ln in raw_lines]})
-    lines["lineno"] = range(1, len(lines) + 1)
-    lines = lines[lines["line"].str.strip() != ""]
-    lines["rec"] = lines["line"].str[:3]
+    lines, encoding = _split_lines(path)
     issues = Issues(source_file=path.name)
 
     # structure: 000 first, 999 last, TAELLER = records counted (000 and 999 included)
-    if lines.empty or lines["rec"].iloc[0] != "000":
+    if len(lines) == 0 or lines.rec[0] != "000":
         raise DeliveryError(path, "the first record is not a 000 start record", line=1,
                             field="record type")
-    last = lines.iloc[-1]
-    if last["rec"] != "999":
+    last_line, last_no = lines.text(len(lines) - 1), int(lines.lineno[-1])
+    if lines.rec[-1] != "999":
         raise DeliveryError(path, "no 999 end record: the file is truncated "
-                            f"(last record is type {last['rec']!r})", line=int(last["lineno"]))
-    taeller_raw = last["line"][3:13].strip()
+                            f"(last record is type {lines.rec[-1]!r})", line=last_no)
+    taeller_raw = last_line[3:13].strip()
     if not taeller_raw.isdigit():
         raise DeliveryError(path, f"999 TAELLER {taeller_raw!r} is not a number",
-                            line=int(last["lineno"]), field="TAELLER")
+                            line=last_no, field="TAELLER")
     if int(taeller_raw) != len(lines):
         raise DeliveryError(path, f"999 TAELLER says {int(taeller_raw)} records, the file has "
                             f"{len(lines)}: records are missing or added",
-                            line=int(last["lineno"]), field="TAELLER")
-    header = lines.iloc[0]["line"]
+                            line=last_no, field="TAELLER")
+    header = lines.text(0)
     if len(header) < LAYOUT["000"][0]:
         raise DeliveryError(path, "000 start record is shorter than its layout (35)", line=1)
     try:
@@ -177,30 +296,24 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
     except ValueError:
         previous = None
 
-    counts = lines["rec"].value_counts().to_dict()
-    skipped = {r: int(n) for r, n in counts.items() if r not in LAYOUT}
+    types, n_types = np.unique(lines.rec.astype(str), return_counts=True)
+    counts = {str(r): int(n) for r, n in zip(types, n_types, strict=True)}
+    skipped = {r: n for r, n in counts.items() if r not in LAYOUT}
     for rec, n in sorted(skipped.items()):
         issues.warn(None, rec, "unknown_record_type", "record type",
                     f"{n} record(s) of type {rec} skipped (not used by the pipeline)")
 
-    body = lines[lines["rec"].isin(LAYOUT) & ~lines["rec"].isin(["000", "999"])]
-    short = body[body["line"].str.len() < body["rec"].map(lambda r: LAYOUT[r][0])]
-    for row in short.itertuples():
-        issues.quarantine(row.lineno, row.rec, "short_record", "record length",
-                          f"record {row.rec} has {len(row.line)} characters, its layout "
-                          f"needs {LAYOUT[row.rec][0]}", pnr=row.line[3:13].strip() or None)
-
-    con = duckdb.connect()
-    con.register("lines", body)
-    frames = {rec: _slice(con, rec) for rec in ("001", "002", "005", "010", "023", "024", "027")}
-    con.close()
+    _quarantine_short(lines, issues)
+    frames = {rec: _slice(lines, rec) for rec in ("001", "002", "005", "010", "023", "024", "027")}
     for df in frames.values():
         df["pnr"] = df["pnr"].str.strip()
 
     persons, bad_pnrs, dropped = _persons(frames["001"], issues)
     # an old number whose current number has its own 001 record still denotes that person
-    renumbered = {r.pnr: r.pnrgaeld.strip() for r in frames["001"].itertuples()
-                  if dropped.get(r.pnr) == "60"}
+    f001 = frames["001"]
+    changed = f001["pnr"].map(dropped).eq("60")
+    renumbered = dict(zip(f001.loc[changed, "pnr"], f001.loc[changed, "pnrgaeld"].str.strip(),
+                          strict=True))
     # records of quarantined/dropped persons, and records with no 001, leave with them
     kept = set(persons["pnr"])
     for rec in ("002", "005", "010", "023", "024", "027"):
@@ -212,7 +325,7 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
             reason = ("PNR quarantined on its 001 record" if row.pnr in bad_pnrs
                       else "no valid 001 person record for this PNR")
             issues.quarantine(row.lineno, rec, "orphan_record", "PNR", reason, pnr=row.pnr)
-        frames[rec] = df[~orphan].copy()
+        frames[rec] = df[~orphan]
 
     ignored = 0
     for rec in ("023", "024", "027"):
@@ -222,7 +335,7 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
         for r in df[~annkor.isin(["", "A", "K"])].itertuples():
             issues.quarantine(r.lineno, rec, "unknown_annkor", "ANNKOR",
                               f"ANNKOR {r.annkor!r} is not blank, A or K", pnr=r.pnr)
-        frames[rec] = df[annkor == ""].copy()
+        frames[rec] = df[annkor == ""]
 
     addresses = _addresses(frames["002"], frames["023"], issues, extract_date)
     migrations = _migrations(frames["005"], frames["024"], issues, known_countries)
@@ -232,9 +345,21 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
         extract_date=extract_date, previous_extract_date=previous,
         task_number=header[13:19].strip(), encoding=encoding, persons=persons,
         addresses=addresses, migrations=migrations, citizenships=citizenships, issues=issues,
-        record_counts={str(k): int(v) for k, v in counts.items()}, skipped_record_types=skipped,
+        record_counts=counts, skipped_record_types=skipped,
         dropped_persons=_count_dropped(dropped), ignored_history_rows=ignored,
         renumbered=renumbered)
+
+
+def _quarantine_short(lines: _Lines, issues: Issues) -> None:
+    """A known record (not 000/999) shorter than its layout is quarantined."""
+    lengths = {r: n for r, (n, _) in LAYOUT.items() if r not in ("000", "999")}
+    need = pd.Series(lines.rec).map(lengths).fillna(0).to_numpy(np.int64)
+    for i in np.flatnonzero(lines.length < need):
+        line = lines.text(i)
+        rec = lines.rec[i]
+        issues.quarantine(int(lines.lineno[i]), rec, "short_record", "record length",
+                          f"record {rec} has {len(line)} characters, its layout "
+                          f"needs {LAYOUT[rec][0]}", pnr=line[3:13].strip() or None)
 
 
 def _count_dropped(dropped: dict[str, str]) -> dict[str, int]:
@@ -246,33 +371,30 @@ def _count_dropped(dropped: dict[str, str]) -> dict[str, int]:
 
 def _persons(df: pd.DataFrame, issues: Issues) -> tuple[pd.DataFrame, set[str], dict[str, str]]:
     bad: set[str] = set()
-    dropped: dict[str, str] = {}
-    rows = []
-    for r in df.itertuples(index=False):
-        pnr = r.pnr
-        born_pnr = pnr_birth_date(pnr)
-        if born_pnr is None:
-            issues.quarantine(r.lineno, "001", "pnr_invalid_date", "PNR",
-                              "the PNR's date part (DDMMYY with the century digit) is not a real "
-                              "date", pnr=pnr)
-            bad.add(pnr)
-            continue
-        status = r.status.strip()
-        if status in DROPPED_STATUSES:
-            dropped[pnr] = status
-            continue
-        current = r.pnrgaeld.strip() or pnr
-        if current != pnr and pnr_birth_date(current) is None:
-            issues.warn(r.lineno, "001", "pnrgaeld_invalid", "PNRGAELD",
-                        "current number is not a valid PNR; the record's PNR is used", pnr=pnr)
-            current = pnr
-        rows.append(dict(lineno=r.lineno, pnr=pnr, pnr_current=current, status=status,
-                         statushaenstart=r.statushaenstart, koen=r.koen.strip(),
-                         foed_dt=r.foed_dt, foed_dt_umrk=r.foed_dt_umrk, start_dt=r.start_dt,
-                         slut_dt=r.slut_dt, born_pnr=born_pnr))
-    p = pd.DataFrame(rows, columns=["lineno", "pnr", "pnr_current", "status", "statushaenstart",
-                                    "koen", "foed_dt", "foed_dt_umrk", "start_dt", "slut_dt",
-                                    "born_pnr"])
+    born = pnr_birth_dates(df["pnr"])
+    invalid = np.isnat(born)
+    for r in df[invalid].itertuples():
+        issues.quarantine(r.lineno, "001", "pnr_invalid_date", "PNR",
+                          "the PNR's date part (DDMMYY with the century digit) is not a real "
+                          "date", pnr=r.pnr)
+        bad.add(r.pnr)
+    status = df["status"].str.strip()
+    drop = ~invalid & status.isin(list(DROPPED_STATUSES))
+    dropped: dict[str, str] = dict(zip(df.loc[drop, "pnr"], status[drop], strict=True))
+    keep = ~invalid & ~drop
+    p = df[keep].assign(status=status[keep], born_pnr=born[keep].astype(object),
+                        koen=df.loc[keep, "koen"].str.strip())
+    current = p["pnrgaeld"].str.strip()
+    current = current.where(current != "", p["pnr"])
+    other = current != p["pnr"]
+    bad_current = other.copy()
+    bad_current[other] = np.isnat(pnr_birth_dates(current[other]))
+    for r in p[bad_current].itertuples():
+        issues.warn(r.lineno, "001", "pnrgaeld_invalid", "PNRGAELD",
+                    "current number is not a valid PNR; the record's PNR is used", pnr=r.pnr)
+    p["pnr_current"] = current.where(~bad_current, p["pnr"])
+    p = p[["lineno", "pnr", "pnr_current", "status", "statushaenstart", "koen", "foed_dt",
+           "foed_dt_umrk", "start_dt", "slut_dt", "born_pnr"]].reset_index(drop=True)
     status_date, bad_sd = _parse_date(p["statushaenstart"], "timestamp")
     birth, bad_birth = _parse_date(p["foed_dt"], "date")
     start, bad_start = _parse_date(p["start_dt"], "date")
@@ -285,7 +407,7 @@ def _persons(df: pd.DataFrame, issues: Issues) -> tuple[pd.DataFrame, set[str], 
     p = p.assign(status_date=status_date, birth_date_rec=birth, start_date=start, end_date=end)
     p = p[~p["pnr"].isin(bad)].copy()
 
-    sex_pnr = p["pnr"].map(pnr_sex)
+    sex_pnr = pd.Series(pnr_sexes(p["pnr"]), index=p.index)
     koen_ok = p["koen"].isin(["M", "K"])
     for r in p[~koen_ok & (p["koen"] != "")].itertuples():
         issues.warn(r.lineno, "001", "koen_invalid", "KOEN",
@@ -300,7 +422,7 @@ def _persons(df: pd.DataFrame, issues: Issues) -> tuple[pd.DataFrame, set[str], 
                     "FOED_DT disagrees with the PNR's date part; FOED_DT is used", pnr=r.pnr)
     p["birth_date"] = p["birth_date_rec"].where(has_birth, p["born_pnr"])
     p["is_birth_date_uncertain"] = p["foed_dt_umrk"].str.strip() == "*"
-    p["is_mod11_valid"] = p["pnr"].map(pnr_mod11_ok)
+    p["is_mod11_valid"] = pnr_mod11(p["pnr"])
     for r in p[~p["is_mod11_valid"]].itertuples():
         issues.warn(r.lineno, "001", "mod11_failed", "PNR",
                     "PNR fails the modulus-11 check (allowed for numbers issued since "

@@ -13,12 +13,14 @@ import codecs
 import datetime as dt
 import re
 from collections.abc import Callable
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from ..warehouse import sql_statements
 from .common import DeliveryError
 
 FILE_NAMES = ("dream.csv", "dream.parquet")
@@ -160,136 +162,209 @@ class DreamStage:
     unknown_codes: list[str]
 
 
+# Where the long rows go: temporary staging tables (inspection, tests) or, during a load, the
+# month's rows of the raw tables themselves (no second copy of the long rows).
+STAGE_TARGETS = {"weeks": "stg_dream_benefit_weeks", "months": "stg_dream_employment_months"}
+RAW_TARGETS = {"weeks": "raw.dream__benefit_weeks", "months": "raw.dream__employment_months"}
+
+
+def _source(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, str, DreamHeader, dict]:
+    """(format, FROM clause, header, parameters) of the DREAM file, read with explicit types and
+    no type detection: week codes SMALLINT (narrow; a code that is not a number rejects the file
+    naming the line), everything else VARCHAR."""
+    if path.suffix == ".parquet":
+        columns = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)",
+                                             [str(path)]).fetchall()]
+        header = parse_header(columns, path)
+        src = (f"(SELECT {', '.join(_q(c) + '::VARCHAR AS ' + _q(c) for c in columns)} "
+               "FROM read_parquet($path))")
+        return "parquet", src, header, {"path": str(path)}
+    _check_encoding(path)
+    columns = _read_header(path)
+    header = parse_header(columns, path)
+    weeks = {c for _, _, c in header.weeks}
+    types = {c: "SMALLINT" if c in weeks else "VARCHAR" for c in columns}
+    src = ("read_csv($path, header=true, delim=';', quote='\"', escape='\"', "
+           "auto_detect=false, strict_mode=true, columns=$columns)")
+    return "csv", src, header, {"path": str(path), "columns": types}
+
+
+@contextmanager
+def _setting(con: duckdb.DuckDBPyConnection, name: str, value: str):
+    """Set a DuckDB setting for the duration of a block (restored afterwards)."""
+    old = con.execute("SELECT current_setting(?)", [name]).fetchall()[0][0]
+    con.execute(f"SET {name} = {value}")
+    try:
+        yield
+    finally:
+        with suppress(duckdb.TransactionException):  # an aborted transaction: left as set
+            con.execute(f"SET {name} = {str(old).lower() if isinstance(old, bool) else old!r}")
+
+
+def _run(con: duckdb.DuckDBPyConnection, path: Path, sql_text: str, params: dict):
+    try:
+        return con.execute(sql_text, params).fetchall()
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as e:
+        raise _csv_error(path, e) from None
+
+
+def _stage_rows(con, path, src, params, key_of, cpr_keys) -> int:
+    """Narrow first pass (PNR only): line numbers and the row-level quarantine rules.
+
+    Leaves `stg_dream_rows` (source_line, pnr, person_key, rule; rule NULL = kept, and then the
+    PNR is unique) and `stg_dream_quarantine`. The whole file is tokenised here, so a row with
+    the wrong number of fields rejects the file before anything is written."""
+    with _setting(con, "preserve_insertion_order", "true"):   # row_number() = file order
+        _run(con, path, "CREATE OR REPLACE TEMP TABLE stg_dream_lines AS SELECT "
+             f"row_number() OVER () + 1 AS source_line, trim(PNR) AS pnr FROM {src}",
+             {k: v for k, v in params.items()})
+    rows_read = con.execute("SELECT count(*) FROM stg_dream_lines").fetchall()[0][0]
+    pnrs = [r[0] for r in con.execute(
+        "SELECT DISTINCT pnr FROM stg_dream_lines WHERE pnr ~ '^[0-9]{10}$'").fetchall()]
+    con.register("v_dream_keys", key_of(pnrs))
+    con.register("v_cpr_keys", pd.DataFrame({"person_key": sorted(cpr_keys)}, dtype="string"))
+    try:
+        for stmt in sql_statements("dream_rows"):
+            con.execute(stmt)
+    finally:
+        con.unregister("v_dream_keys")
+        con.unregister("v_cpr_keys")
+    con.execute("DROP TABLE stg_dream_lines")
+    return rows_read
+
+
+def _kept_rows(src: str, columns: str) -> str:
+    """The file's kept rows (row-level quarantine applied) with their person key and line. The
+    join runs on the wide rows, before they are reshaped: far fewer probes than after."""
+    return (f"(SELECT r.person_key, r.source_line, {columns} FROM {src} w "
+            "JOIN stg_dream_rows r ON r.pnr = trim(w.PNR) AND r.rule IS NULL)")
+
+
+def _week_select(fmt: str, src: str, header: DreamHeader) -> str:
+    """Long benefit weeks of the kept rows: UNPIVOT straight from the reader (empty cells are
+    dropped by UNPIVOT), no wide staging table."""
+    cols = ", ".join(_q(c) for _, _, c in header.weeks)
+    code = ("lpad(code::VARCHAR, 3, '0')" if fmt == "csv" else "trim(code)")
+    empty = "" if fmt == "csv" else "WHERE trim(code) <> ''"
+    return f"""
+        SELECT person_key,
+               (CASE WHEN substr(col, 3, 2)::INTEGER < 90 THEN 2000 ELSE 1900 END
+                + substr(col, 3, 2)::INTEGER)::SMALLINT AS iso_year,
+               substr(col, 5, 2)::TINYINT AS iso_week,
+               {code} AS benefit_code,
+               source_line
+        FROM {_kept_rows(src, cols)}
+        UNPIVOT (code FOR col IN ({cols})) u
+        {empty}"""
+
+
+def _month_select(src: str, header: DreamHeader) -> str:
+    """Monthly employment of the kept rows: one UNPIVOT of the (grad_, branche_) column pairs
+    straight from the reader (INCLUDE NULLS: without it a pair with one NULL is dropped);
+    a month whose grad_ is not a number is left out (it is
+    quarantined by `_grad_quarantine`)."""
+    if not header.months:
+        return ("SELECT NULL::VARCHAR AS person_key, NULL::SMALLINT AS year, "
+                "NULL::TINYINT AS month, NULL::VARCHAR AS industry_code, "
+                "NULL::DOUBLE AS employment_degree, NULL::BIGINT AS source_line LIMIT 0")
+    cols, pairs = [], []
+    for y, m in header.months:
+        g, b = f"grad_{y}_{m:02d}", f"branche_{y}_{m:02d}"
+        cols.append(_q(g) if (y, m) in header.grad_months else f"NULL::VARCHAR AS {_q(g)}")
+        cols.append(_q(b) if (y, m) in header.branche_months else f"NULL::VARCHAR AS {_q(b)}")
+        pairs.append(f"({_q(g)}, {_q(b)}) AS '{y}_{m:02d}'")
+    return f"""
+        SELECT person_key, substr(ym, 1, 4)::SMALLINT AS year, substr(ym, 6, 2)::TINYINT AS month,
+               nullif(trim(b), '') AS industry_code,
+               try_cast(nullif(trim(g), '') AS DOUBLE) AS employment_degree, source_line
+        FROM {_kept_rows(src, ', '.join(cols))}
+        UNPIVOT INCLUDE NULLS ((g, b) FOR ym IN ({', '.join(pairs)})) u
+        WHERE (nullif(trim(g), '') IS NOT NULL OR nullif(trim(b), '') IS NOT NULL)
+          AND (nullif(trim(g), '') IS NULL OR try_cast(trim(g) AS DOUBLE) >= 0)"""
+
+
+def _grad_quarantine(src: str, header: DreamHeader) -> str | None:
+    """A narrow pass over the grad_ columns: values that are not a non-negative number."""
+    if not header.grad_months:
+        return None
+    cols = ", ".join(_q(f"grad_{y}_{m:02d}") for y, m in header.grad_months)
+    return f"""
+        INSERT INTO stg_dream_quarantine
+        SELECT source_line, 'month', 'grad_not_number', col,
+               'employment degree ' || trim(g) || ' is not a number (month set aside)',
+               person_key
+        FROM {_kept_rows(src, cols)}
+        UNPIVOT (g FOR col IN ({cols})) u
+        WHERE nullif(trim(g), '') IS NOT NULL AND coalesce(try_cast(trim(g) AS DOUBLE) < 0, true)"""
+
+
 def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
                 key_of: Callable[[list[str]], pd.DataFrame], known_codes: set[str],
-                cpr_keys: set[str]) -> DreamStage:
-    """Read the DREAM file into temporary staging tables on `con`.
+                cpr_keys: set[str], month: str | None = None) -> DreamStage:
+    """Read the DREAM file into long rows on `con`.
 
     `key_of(pnrs)` returns a frame (pnr, person_key) for the given PNRs; `cpr_keys` is the set of
-    person keys in the month's CPR extract. Raises DeliveryError for file-level faults."""
+    person keys in the month's CPR extract. Without `month` the long rows are left in the
+    temporary tables `stg_dream_benefit_weeks` / `stg_dream_employment_months`; with `month`
+    they are inserted as that delivery month's rows of raw.dream__benefit_weeks /
+    raw.dream__employment_months (the caller holds the transaction and has deleted the month's
+    old rows). Row-level quarantine is left in `stg_dream_quarantine`. Raises DeliveryError for
+    file-level faults (the caller's transaction then rolls back)."""
     path = Path(path)
     if not path.exists():
         raise DeliveryError(path, "file is missing from the delivery")
     if path.stat().st_size == 0:
         raise DeliveryError(path, "file is empty (0 bytes)")
-    if path.suffix == ".parquet":
-        fmt = "parquet"
-        columns = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)",
-                                             [str(path)]).fetchall()]
-        header = parse_header(columns, path)
-        src = f"(SELECT {', '.join(_q(c) + '::VARCHAR AS ' + _q(c) for c in columns)} " \
-              "FROM read_parquet($path))"
-    else:
-        fmt = "csv"
-        _check_encoding(path)
-        columns = _read_header(path)
-        header = parse_header(columns, path)
-        src = "read_csv($path, header=true, delim=';', quote='\"', escape='\"', " \
-              "auto_detect=false, strict_mode=true, columns=$columns)"
-    params = {"path": str(path)}
-    if fmt == "csv":
-        params["columns"] = {c: "VARCHAR" for c in columns}
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE stg_dream_wide AS "
-                    f"SELECT row_number() OVER () + 1 AS source_line, * FROM {src}", params)
-    except (duckdb.InvalidInputException, duckdb.ConversionException) as e:
-        raise _csv_error(path, e) from None
+    fmt, src, header, params = _source(con, path)
+    rows_read = _stage_rows(con, path, src, params, key_of, cpr_keys)
+    targets = RAW_TARGETS if month is not None else STAGE_TARGETS
+    with _setting(con, "preserve_insertion_order", "false"):
+        weeks = _load_weeks(con, path, fmt, src, header, params, targets["weeks"], month)
+        unknown = _unknown_codes(con, targets["weeks"], month, known_codes)
+        if unknown:
+            shown = ", ".join(unknown[:30]) + (" …" if len(unknown) > 30 else "")
+            raise DeliveryError(path, f"{len(unknown)} benefit code(s) not in the code table "
+                                f"(reference/dream_codes.csv): {shown}", field="y_*")
+        months = _load_months(con, path, src, header, params, targets["months"], month)
+    counts = con.execute("SELECT (SELECT count(*) FROM stg_dream_quarantine), "
+                         "(SELECT count(*) FROM stg_dream_rows WHERE rule IS NULL)").fetchall()[0]
+    return DreamStage(header=header, source_format=fmt, rows_read=rows_read, persons=counts[1],
+                      benefit_weeks=weeks, employment_months=months, quarantined=counts[0],
+                      unknown_codes=unknown)
 
-    rows_read = con.execute("SELECT count(*) FROM stg_dream_wide").fetchall()[0][0]
-    pnrs = [r[0] for r in con.execute(
-        "SELECT DISTINCT trim(PNR) FROM stg_dream_wide WHERE trim(PNR) ~ '^[0-9]{10}$'"
-    ).fetchall()]
-    keys = key_of(pnrs)
-    con.register("v_dream_keys", keys)
-    con.register("v_cpr_keys", pd.DataFrame({"person_key": sorted(cpr_keys)}, dtype="string"))
-    # row-level quarantine: bad PNR, PNR not in CPR, PNR on two rows (both rows)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE stg_dream_rows AS
-        SELECT w.source_line, k.person_key,
-               CASE WHEN trim(w.PNR) !~ '^[0-9]{10}$' THEN 'pnr_invalid'
-                    WHEN c.person_key IS NULL THEN 'pnr_not_in_cpr'
-                    WHEN count(*) OVER (PARTITION BY k.person_key) > 1 THEN 'duplicate_pnr'
-               END AS rule
-        FROM stg_dream_wide w
-        LEFT JOIN v_dream_keys k ON k.pnr = trim(w.PNR)
-        LEFT JOIN v_cpr_keys c ON c.person_key = k.person_key
-    """)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE stg_dream_quarantine AS
-        SELECT source_line, 'row' AS record_type, rule, 'PNR' AS field,
-               CASE rule WHEN 'pnr_invalid' THEN 'PNR is not 10 digits'
-                         WHEN 'pnr_not_in_cpr' THEN 'PNR is not in the CPR extract'
-                         ELSE 'PNR appears on more than one row (all its rows quarantined)'
-               END AS reason, person_key
-        FROM stg_dream_rows WHERE rule IS NOT NULL
-    """)
-    week_cols = [c for _, _, c in header.weeks]
-    week_in = ", ".join(_q(c) for c in week_cols)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE stg_dream_benefit_weeks AS
-        SELECT r.person_key,
-               (CASE WHEN substr(col, 3, 2)::INTEGER < 90 THEN 2000 ELSE 1900 END
-                + substr(col, 3, 2)::INTEGER)::SMALLINT AS iso_year,
-               substr(col, 5, 2)::TINYINT AS iso_week,
-               trim(code) AS benefit_code,
-               r.source_line
-        FROM (SELECT source_line, {week_in} FROM stg_dream_wide) w
-        UNPIVOT (code FOR col IN ({week_in})) u
-        JOIN stg_dream_rows r USING (source_line)
-        WHERE r.rule IS NULL AND trim(code) <> ''
-    """)
-    unknown = [r[0] for r in con.execute(
-        "SELECT DISTINCT benefit_code FROM stg_dream_benefit_weeks ORDER BY 1").fetchall()
-        if r[0] not in known_codes]
-    if unknown:
-        shown = ", ".join(unknown[:30]) + (" …" if len(unknown) > 30 else "")
-        raise DeliveryError(path, f"{len(unknown)} benefit code(s) not in the code table "
-                            f"(reference/dream_codes.csv): {shown}", field="y_*")
-    structs = []
-    for y, m in header.months:
-        g = _q(f"grad_{y}_{m:02d}") if (y, m) in header.grad_months else "NULL"
-        b = _q(f"branche_{y}_{m:02d}") if (y, m) in header.branche_months else "NULL"
-        structs.append(f"{{'y': {y}, 'm': {m}, 'g': trim({g}), 'b': trim({b})}}")
-    if structs:
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE stg_dream_months_all AS
-            SELECT r.person_key, r.source_line, s.y AS year, s.m AS month,
-                   nullif(s.g, '') AS grad_text, nullif(s.b, '') AS industry_code
-            FROM (SELECT source_line, unnest([{", ".join(structs)}]) AS s
-                  FROM stg_dream_wide) w
-            JOIN stg_dream_rows r USING (source_line)
-            WHERE r.rule IS NULL AND (nullif(s.g, '') IS NOT NULL OR nullif(s.b, '') IS NOT NULL)
-        """)
-    else:
-        con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_months_all (person_key VARCHAR, "
-                    "source_line BIGINT, year INTEGER, month INTEGER, grad_text VARCHAR, "
-                    "industry_code VARCHAR)")
-    con.execute("""
-        INSERT INTO stg_dream_quarantine
-        SELECT source_line, 'month', 'grad_not_number', 'grad_' || year || '_' || lpad(month::VARCHAR, 2, '0'),
-               'employment degree ' || grad_text || ' is not a number (month set aside)', person_key
-        FROM stg_dream_months_all
-        WHERE grad_text IS NOT NULL AND (TRY_CAST(grad_text AS DOUBLE) IS NULL
-                                         OR TRY_CAST(grad_text AS DOUBLE) < 0)
-    """)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE stg_dream_employment_months AS
-        SELECT person_key, year::SMALLINT AS year, month::TINYINT AS month, industry_code,
-               TRY_CAST(grad_text AS DOUBLE) AS employment_degree, source_line
-        FROM stg_dream_months_all
-        WHERE grad_text IS NULL OR TRY_CAST(grad_text AS DOUBLE) >= 0
-    """)
-    counts = con.execute("""
-        SELECT (SELECT count(*) FROM stg_dream_benefit_weeks),
-               (SELECT count(*) FROM stg_dream_employment_months),
-               (SELECT count(*) FROM stg_dream_quarantine),
-               (SELECT count(*) FROM stg_dream_rows WHERE rule IS NULL)
-    """).fetchall()[0]
-    con.unregister("v_dream_keys")
-    con.unregister("v_cpr_keys")
-    return DreamStage(header=header, source_format=fmt, rows_read=rows_read, persons=counts[3],
-                      benefit_weeks=counts[0], employment_months=counts[1],
-                      quarantined=counts[2], unknown_codes=unknown)
+
+def _into(target: str, month: str | None, select: str) -> str:
+    if month is None:
+        return f"CREATE OR REPLACE TEMP TABLE {target} AS {select}"
+    return f"INSERT INTO {target} BY NAME SELECT $month AS delivery_month, * FROM ({select})"
+
+
+def _load_weeks(con, path, fmt, src, header, params, target, month) -> int:
+    p = dict(params, month=month) if month is not None else params
+    _run(con, path, _into(target, month, _week_select(fmt, src, header)), p)
+    where = "WHERE delivery_month = ?" if month is not None else ""
+    return con.execute(f"SELECT count(*) FROM {target} {where}",
+                       [month] if month is not None else []).fetchall()[0][0]
+
+
+def _unknown_codes(con, target: str, month: str | None, known: set[str]) -> list[str]:
+    where = "WHERE delivery_month = ?" if month is not None else ""
+    codes = con.execute(f"SELECT DISTINCT benefit_code FROM {target} {where} ORDER BY 1",
+                        [month] if month is not None else []).fetchall()
+    return [c for (c,) in codes if c not in known]
+
+
+def _load_months(con, path, src, header, params, target, month) -> int:
+    """Monthly employment straight into the target; a `grad_` value that is not a number is
+    quarantined (a second, narrow pass) and its month set aside."""
+    quarantine = _grad_quarantine(src, header)
+    if quarantine is not None:
+        _run(con, path, quarantine, params)
+    p = dict(params, month=month) if month is not None else params
+    _run(con, path, _into(target, month, _month_select(src, header)), p)
+    where = "WHERE delivery_month = ?" if month is not None else ""
+    return con.execute(f"SELECT count(*) FROM {target} {where}",
+                       [month] if month is not None else []).fetchall()[0][0]
 
 
 def _q(ident: str) -> str:

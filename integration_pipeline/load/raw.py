@@ -164,98 +164,96 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         pi.rows_quarantined, pi.rows_warned = len(pq), len(pw)
         _check_threshold(paths["permits"].name, _records(pq), per.rows_read, max_share,
                          max_count)
+        dropped = cpr.dropped_persons
 
-        log(f"[{month}] reading {paths['dream'].name} "
-            f"({files[paths['dream'].name].size_bytes:,} bytes) and reshaping in DuckDB")
-        stage = dream_x.stage_dream(con, paths["dream"], key_of, reference.benefit_codes(),
-                                    set(keys[p] for p in cpr.persons["pnr"]))
-        di = files[paths["dream"].name]
-        di.encoding = "utf-8" if stage.source_format == "csv" else "parquet"
-        di.records_by_type = {"rows": stage.rows_read, "benefit_weeks": stage.benefit_weeks,
-                              "employment_months": stage.employment_months}
-        di.rows_quarantined = stage.quarantined
-        _check_threshold(paths["dream"].name,
-                         con.execute("SELECT count(DISTINCT source_line) FROM "
-                                     "stg_dream_quarantine").fetchall()[0][0],
-                         stage.rows_read, max_share, max_count)
+        persons = cpr.persons.assign(
+            delivery_month=month, person_key=cpr.persons["pnr_current"].map(keys),
+            has_changed_number=cpr.persons["pnr"] != cpr.persons["pnr_current"],
+        ).drop(columns=["pnr", "pnr_current"])
+
+        def keyed(df: pd.DataFrame) -> pd.DataFrame:
+            return df.assign(delivery_month=month, person_key=df["pnr"].map(keys)).drop(
+                columns=["pnr"])
+
+        permits = per.permits.assign(
+            delivery_month=month,
+            person_key=per.permits["pnr"].map(lambda p: keys.get(p) or person_key(key, p)),
+        ).drop(columns=["pnr"])
+        all_keys = dict(keys)
+        for p in set(pq["pnr"].dropna()) | set(pw["pnr"].dropna()) | set(
+                cq["pnr"].dropna()) | set(cw["pnr"].dropna()):
+            all_keys.setdefault(p, person_key(key, p))
+        quarantine = pd.concat([_issues_frame(cq, month, all_keys),
+                                _issues_frame(pq, month, all_keys)], ignore_index=True)
+        warnings = pd.concat([_issues_frame(cw, month, all_keys),
+                              _issues_frame(pw, month, all_keys)], ignore_index=True)
+        info = pd.DataFrame([dict(
+            delivery_month=month, extract_date=cpr.extract_date,
+            previous_extract_date=cpr.previous_extract_date, task_number=cpr.task_number,
+            dropped_persons=sum(cpr.dropped_persons.values()),
+            ignored_history_rows=cpr.ignored_history_rows,
+            skipped_records=sum(cpr.skipped_record_types.values()))])
+        frames = {
+            "raw.cpr__persons": persons,
+            "raw.cpr__addresses": keyed(cpr.addresses),
+            "raw.cpr__migrations": keyed(cpr.migrations),
+            "raw.cpr__citizenships": keyed(cpr.citizenships),
+            "raw.cpr__extract_info": info,
+            "raw.permits__residence_permits": permits,
+        }
+        cpr_keys = set(persons["person_key"])
+        del cpr, per  # the parsed frames are not needed any more (memory)
+        rows: dict[str, int] = {}
+        with transaction(con):
+            for table in RAW_TABLES + AUDIT_MONTH_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE delivery_month = ?", [month])
+            # DREAM streams from the file straight into the month's raw rows (a rejected file
+            # rolls the transaction back)
+            log(f"[{month}] reading {paths['dream'].name} "
+                f"({files[paths['dream'].name].size_bytes:,} bytes) into the raw tables")
+            stage = dream_x.stage_dream(con, paths["dream"], key_of, reference.benefit_codes(),
+                                        cpr_keys, month=month)
+            di = files[paths["dream"].name]
+            di.encoding = "utf-8" if stage.source_format == "csv" else "parquet"
+            di.records_by_type = {"rows": stage.rows_read, "benefit_weeks": stage.benefit_weeks,
+                                  "employment_months": stage.employment_months}
+            di.rows_quarantined = stage.quarantined
+            _check_threshold(paths["dream"].name,
+                             con.execute("SELECT count(DISTINCT source_line) FROM "
+                                         "stg_dream_quarantine").fetchall()[0][0],
+                             stage.rows_read, max_share, max_count)
+            h = stage.header
+            frames["raw.dream__coverage"] = pd.DataFrame([dict(
+                delivery_month=month, first_week=h.first_week, last_week=h.last_week,
+                last_grad_month=(f"{h.grad_months[-1][0]}-{h.grad_months[-1][1]:02d}"
+                                 if h.grad_months else None),
+                weeks=len(h.weeks), months=len(h.months),
+                extra_columns=",".join(h.other) or None)])
+            log(f"[{month}] writing raw tables")
+            for table, df in frames.items():
+                rows[table] = insert_frame(con, table, df)
+            rows["raw.dream__benefit_weeks"] = stage.benefit_weeks
+            rows["raw.dream__employment_months"] = stage.employment_months
+            insert_frame(con, "audit.quarantine", quarantine)
+            insert_frame(con, "audit.warnings", warnings)
+            con.execute("INSERT INTO audit.quarantine BY NAME SELECT ? AS delivery_month, ? AS "
+                        "source_file, source_line AS line, record_type, rule, field, reason, "
+                        "person_key FROM stg_dream_quarantine", [month, paths["dream"].name])
+            ci.rows_loaded = sum(rows[t] for t in RAW_TABLES if t.startswith("raw.cpr__")
+                                 and t != "raw.cpr__extract_info")
+            pi.rows_loaded = rows["raw.permits__residence_permits"]
+            di.rows_loaded = stage.benefit_weeks + stage.employment_months
+            record_attempt(con, month, municipality, files, "loaded", None, load_id)
     except DeliveryError as e:
         e.files = files
         if not in_transaction(con):  # else the caller records it after its rollback
             record_attempt(con, month, municipality, files, "rejected", str(e), load_id)
         raise
-
-    persons = cpr.persons.assign(
-        delivery_month=month, person_key=cpr.persons["pnr_current"].map(
-            lambda c: person_key(key, c)),
-        has_changed_number=cpr.persons["pnr"] != cpr.persons["pnr_current"],
-    ).drop(columns=["pnr", "pnr_current"])
-
-    def keyed(df: pd.DataFrame) -> pd.DataFrame:
-        return df.assign(delivery_month=month, person_key=df["pnr"].map(keys)).drop(
-            columns=["pnr"])
-
-    permits = per.permits.assign(
-        delivery_month=month,
-        person_key=per.permits["pnr"].map(lambda p: keys.get(p) or person_key(key, p)),
-    ).drop(columns=["pnr"])
-    all_keys = dict(keys)
-    for p in set(pq["pnr"].dropna()) | set(pw["pnr"].dropna()) | set(cq["pnr"].dropna()) | set(
-            cw["pnr"].dropna()):
-        all_keys.setdefault(p, person_key(key, p))
-    quarantine = pd.concat([_issues_frame(cq, month, all_keys), _issues_frame(pq, month, all_keys)],
-                           ignore_index=True)
-    warnings = pd.concat([_issues_frame(cw, month, all_keys), _issues_frame(pw, month, all_keys)],
-                         ignore_index=True)
-    h = stage.header
-    coverage = pd.DataFrame([dict(
-        delivery_month=month, first_week=h.first_week, last_week=h.last_week,
-        last_grad_month=(f"{h.grad_months[-1][0]}-{h.grad_months[-1][1]:02d}"
-                         if h.grad_months else None),
-        weeks=len(h.weeks), months=len(h.months), extra_columns=",".join(h.other) or None)])
-    info = pd.DataFrame([dict(
-        delivery_month=month, extract_date=cpr.extract_date,
-        previous_extract_date=cpr.previous_extract_date, task_number=cpr.task_number,
-        dropped_persons=sum(cpr.dropped_persons.values()),
-        ignored_history_rows=cpr.ignored_history_rows,
-        skipped_records=sum(cpr.skipped_record_types.values()))])
-
-    frames = {
-        "raw.cpr__persons": persons,
-        "raw.cpr__addresses": keyed(cpr.addresses),
-        "raw.cpr__migrations": keyed(cpr.migrations),
-        "raw.cpr__citizenships": keyed(cpr.citizenships),
-        "raw.cpr__extract_info": info,
-        "raw.permits__residence_permits": permits,
-        "raw.dream__coverage": coverage,
-    }
-    rows: dict[str, int] = {}
-    log(f"[{month}] writing raw tables")
-    with transaction(con):
-        for table in RAW_TABLES + AUDIT_MONTH_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE delivery_month = ?", [month])
-        for table, df in frames.items():
-            rows[table] = insert_frame(con, table, df)
-        con.execute("INSERT INTO raw.dream__benefit_weeks BY NAME SELECT ? AS delivery_month, "
-                    "person_key, iso_year, iso_week, benefit_code, source_line "
-                    "FROM stg_dream_benefit_weeks", [month])
-        con.execute("INSERT INTO raw.dream__employment_months BY NAME SELECT ? AS "
-                    "delivery_month, person_key, year, month, industry_code, employment_degree,"
-                    " source_line FROM stg_dream_employment_months", [month])
-        rows["raw.dream__benefit_weeks"] = stage.benefit_weeks
-        rows["raw.dream__employment_months"] = stage.employment_months
-        insert_frame(con, "audit.quarantine", quarantine)
-        insert_frame(con, "audit.warnings", warnings)
-        con.execute("INSERT INTO audit.quarantine BY NAME SELECT ? AS delivery_month, ? AS "
-                    "source_file, source_line AS line, record_type, rule, field, reason, "
-                    "person_key FROM stg_dream_quarantine", [month, paths["dream"].name])
-        ci.rows_loaded = sum(rows[t] for t in RAW_TABLES if t.startswith("raw.cpr__")
-                             and t != "raw.cpr__extract_info")
-        pi.rows_loaded = rows["raw.permits__residence_permits"]
-        di.rows_loaded = stage.benefit_weeks + stage.employment_months
-        record_attempt(con, month, municipality, files, "loaded", None, load_id)
-    for t in ("stg_dream_wide", "stg_dream_rows", "stg_dream_months_all",
-              "stg_dream_benefit_weeks", "stg_dream_employment_months", "stg_dream_quarantine"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
+    finally:
+        for t in ("stg_dream_rows", "stg_dream_months_all", "stg_dream_benefit_weeks",
+                  "stg_dream_employment_months", "stg_dream_quarantine"):
+            if not _aborted(con):
+                con.execute(f"DROP TABLE IF EXISTS {t}")
     n_q = len(quarantine) + stage.quarantined
     n_w = len(warnings)
     log(f"[{month}] raw load done: {rows['raw.cpr__persons']:,} persons, "
@@ -263,9 +261,18 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         f"{n_w} warnings")
     return RawLoadResult(
         delivery_month=month, load_id=load_id, rows=rows, files=files, quarantined=n_q,
-        warnings=n_w, extract_date=cpr.extract_date, dream_last_week=h.last_week,
-        dream_last_grad_month=coverage["last_grad_month"].iloc[0],
-        dropped_persons=cpr.dropped_persons)
+        warnings=n_w, extract_date=info["extract_date"].iloc[0], dream_last_week=h.last_week,
+        dream_last_grad_month=frames["raw.dream__coverage"]["last_grad_month"].iloc[0],
+        dropped_persons=dropped)
+
+
+def _aborted(con: duckdb.DuckDBPyConnection) -> bool:
+    """True while the connection sits in a failed transaction (only ROLLBACK works then)."""
+    try:
+        con.execute("SELECT 1").fetchall()
+        return False
+    except duckdb.TransactionException:
+        return True
 
 
 def _check_not_loaded_elsewhere(con: duckdb.DuckDBPyConnection, cpr: FileInfo,

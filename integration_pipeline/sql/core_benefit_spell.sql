@@ -1,23 +1,31 @@
 -- core.benefit_spell: DREAM weekly codes collapsed to spells of consecutive ISO weeks with the
 -- same code (gaps and islands on a running week number).
-with weeks as (
+-- The running week number comes from a small calendar table joined on (iso_year, iso_week)
+-- instead of a date computation on every weekly row.
+with calendar as (
     select
-        person_key,
-        benefit_code,
-        iso_year,
-        iso_week,
-        core.iso_week_monday(iso_year, iso_week) as week_start
-    from raw.dream__benefit_weeks
-    where delivery_month = $month
+        y.range::smallint as iso_year,
+        w.range::tinyint as iso_week,
+        date_diff('day', date '1990-01-01', core.iso_week_monday(y.range, w.range)) // 7
+            as week_no
+    from range(1900, 2101) y, range(1, 54) w
+    where w.range < 53
+       or core.iso_week_monday(y.range, 53) < core.iso_week_monday(y.range + 1, 1)
+),
+
+weeks as (
+    select b.person_key, b.benefit_code, c.week_no
+    from raw.dream__benefit_weeks b
+    join calendar c using (iso_year, iso_week)
+    where b.delivery_month = $month
 ),
 
 numbered as (
     select
         *,
-        -- weeks since Monday 1990-01-01, minus the row's rank within (person, code):
-        -- constant along a run of consecutive weeks
-        date_diff('day', date '1990-01-01', week_start) // 7
-        - row_number() over (partition by person_key, benefit_code order by week_start)
+        -- week number minus the row's rank within (person, code): constant along a run of
+        -- consecutive weeks
+        week_no - row_number() over (partition by person_key, benefit_code order by week_no)
             as island
     from weeks
 ),
@@ -26,8 +34,8 @@ spells as (
     select
         person_key,
         benefit_code,
-        min(week_start) as first_week_start,
-        max(week_start) as last_week_start,
+        date '1990-01-01' + (7 * min(week_no))::integer as first_week_start,
+        date '1990-01-01' + (7 * max(week_no))::integer as last_week_start,
         count(*) as weeks
     from numbered
     group by person_key, benefit_code, island

@@ -1,0 +1,59 @@
+"""The scalable synthetic delivery (`demo/scale.py`, issue 8): exact formats, valid PNRs, and a
+tiny delivery that loads through the whole monthly load without quarantine or rejects."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from integration_pipeline.demo.scale import generate_scaled, period
+from integration_pipeline.extract.cpr import LAYOUT, pnr_birth_date, pnr_mod11_ok
+from integration_pipeline.extract.dream import parse_header
+from integration_pipeline.load.month import load_month
+
+
+@pytest.fixture(scope="module")
+def delivery(tmp_path_factory):
+    return generate_scaled(tmp_path_factory.mktemp("scale"), 300, since_year=2008, seed=3)
+
+
+def test_period_has_consecutive_iso_weeks_with_week_53_years():
+    p = period("2017-06", 1991)
+    assert p.weeks[0] == (1991, 1) and p.weeks[-1] == (2017, 17)
+    assert {y for y, w in p.weeks if w == 53} == {1992, 1998, 2004, 2009, 2015}
+    assert p.months[0] == (1991, 1) and p.months[-1] == (2017, 4)
+
+
+def test_cpr_records_have_their_layout_lengths_and_valid_pnrs(delivery):
+    lines = (delivery / "cpr_extract.txt").read_bytes().decode("iso-8859-1").splitlines()
+    assert lines[0].startswith("000") and lines[-1].startswith("999")
+    assert int(lines[-1][3:13]) == len(lines)
+    for line in lines:
+        assert len(line) == LAYOUT[line[:3]][0], line[:3]
+    pnrs = [ln[3:13] for ln in lines if ln.startswith("001")]
+    assert len(pnrs) == len(set(pnrs)) == 300
+    assert all(pnr_birth_date(p) is not None for p in pnrs)
+    assert sum(pnr_mod11_ok(p) for p in pnrs) >= 0.95 * len(pnrs)
+    assert {ln[:3] for ln in lines} >= {"000", "001", "002", "010", "023", "024", "999"}
+
+
+def test_dream_header_and_sparsity(delivery, tmp_path):
+    header = (delivery / "dream.csv").read_text(encoding="utf-8").splitlines()[0].split(";")
+    h = parse_header(header, tmp_path / "dream.csv")
+    assert (h.first_week, h.last_week) == ("2008-W01", "2017-W17")
+    assert h.grad_months[-1] == (2017, 4)
+    manifest = json.loads((delivery / "MANIFEST.json").read_text(encoding="utf-8"))
+    assert 0 < manifest["dream"]["filled_week_share"] < 0.5   # most weekly cells are empty
+
+
+def test_tiny_delivery_loads_without_quarantine_or_rejects(delivery, tmp_path):
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    r = load_month(con, delivery, "2017-06", b"test-key", "0151", log=lambda m: None)
+    assert r.raw.quarantined == 0
+    assert r.raw.rows["raw.cpr__persons"] == 300
+    assert r.raw.rows["raw.dream__benefit_weeks"] > 0
+    assert r.core_rows["core.benefit_spell"] > 0
+    status = con.execute("SELECT status FROM audit.load_ledger").fetchall()
+    assert {s for (s,) in status} == {"loaded"}
