@@ -504,7 +504,17 @@ def _addresses(cur: pd.DataFrame, hist: pd.DataFrame, issues: Issues,
         issues.quarantine(r.source_line, r.record_type, "moved_out_before_in", "FRAFLYDTO",
                           "FRAFLYDTO is before TILFLYDTO", pnr=r.pnr)
     a = a[~backwards]
-    return a.sort_values(["pnr", "moved_in_date", "source_line"]).reset_index(drop=True)
+    a = a.sort_values(["pnr", "moved_in_date", "source_line"]).reset_index(drop=True)
+    # an address that starts before the previous one ended: both are kept (spells follow the
+    # move-in order), the later record is flagged
+    same_person = a["pnr"].eq(a["pnr"].shift())
+    prev_out = a["moved_out_date"].shift()
+    overlap = same_person & prev_out.notna() & (a["moved_in_date"] < prev_out)
+    for r in a[overlap].itertuples():
+        issues.warn(r.source_line, r.record_type, "overlapping_address", "TILFLYDTO",
+                    "address starts before the previous address ended (overlapping "
+                    "address history)", pnr=r.pnr)
+    return a
 
 
 def _check_country(df: pd.DataFrame, col: str, rec: str, name: str, issues: Issues,

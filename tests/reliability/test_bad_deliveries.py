@@ -29,7 +29,16 @@ from integration_pipeline.extract.common import DeliveryError
 from integration_pipeline.load.raw import RAW_TABLES, load_delivery
 from integration_pipeline.pseudonym import person_key
 from tests.conftest import TEST_KEY, TINY, run_month
-from tests.cpr_records import make_pnr, person, pnr_for, rec_001, rec_002, rec_010, rec_other
+from tests.cpr_records import (
+    make_pnr,
+    person,
+    pnr_for,
+    rec_001,
+    rec_002,
+    rec_010,
+    rec_023,
+    rec_other,
+)
 from tests.privacy import assert_no_cpr
 
 MONTH = "2017-06"
@@ -818,3 +827,15 @@ def test_dagster_tiny_load_leaks_no_cpr_number(tmp_path, monkeypatch, caplog, ca
         if f.is_file():
             assert_no_cpr(f, TINY_PNRS)
     assert_no_cpr(_dump_tables(db), TINY_PNRS, "the warehouse tables")
+
+
+def test_cpr_overlapping_address_history_is_a_warning_and_kept(wh, baseline, d):
+    # a historic address that ends after the current address began
+    pnr = pnr_for(dt.date(1985, 5, 5), "M")
+    lines = d.add_cpr([rec_001(pnr, koen="M", foed_dt="1985-05-05"),
+                       rec_002(pnr, moved_in="2015-06-01"),
+                       rec_023(pnr, moved_in="2014-01-01", moved_out="2016-01-01"),
+                       rec_010(pnr)])
+    assert_warned(wh, baseline, d, [(CPR, lines[1], "overlapping_address")])
+    assert len(query(wh, "SELECT * FROM raw.cpr__addresses WHERE person_key = ?",
+                     [pk(pnr)])) == 2
