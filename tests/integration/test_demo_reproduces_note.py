@@ -5,16 +5,8 @@ reproduces every figure of the Ballerup 2017 note. The figures below are typed f
 from decimal import ROUND_HALF_UP, Decimal
 
 from tests.conftest import read
+from tests.note import NOTE_KEY_FIGURES
 
-NOTE_KEY_FIGURES = {
-    "refugees_received": 86, "refugees_received_men": 57, "refugees_received_women": 29,
-    "refugees_adults": 73, "immigrants_lived_here": 1792, "immigrants_still_resident": 760,
-    "immigrants_moved_away": 1032, "immigrants_family_reunified": 167,
-    "immigrants_direct_from_abroad": 1256, "immigrants_from_other_municipality": 536,
-    "residents_direct_from_abroad": 467, "residents_from_other_municipality": 293,
-    "residents_women": 379, "residents_men": 381, "residents_adults_at_status_date": 654,
-    "top15_share_pct": 60.5,
-}
 NOTE_AGE_SEX = [  # band, women, men, total, percent as printed (whole %)
     ("0-17", 47, 58, 105, 14), ("18-24", 58, 57, 115, 15), ("25-29", 105, 71, 176, 23),
     ("30-39", 115, 133, 248, 33), ("40-49", 39, 41, 80, 11), ("50-59", 12, 14, 26, 3),

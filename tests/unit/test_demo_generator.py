@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from integration_pipeline.demo import generate_delivery, population
+from tests.note import NOTE_KEY_FIGURES
 
 HOME = "0151"
 PERIOD_START = date(2013, 1, 1)
@@ -33,16 +34,7 @@ LENGTHS = {"000": 35, "001": 106, "002": 306, "005": 200, "010": 30, "023": 96, 
 KATEGORIER = {"Asyl mv.", "Familiesammenføring", "Erhverv", "Studie", "EU/EØS",
               "Det øvrige opholdsområde"}
 
-# the figures of the Ballerup 2017 note (report.md), typed in from the note, not imported
-NOTE = {
-    "refugees_received": 86, "refugees_received_men": 57, "refugees_received_women": 29,
-    "refugees_adults": 73, "immigrants_lived_here": 1792, "immigrants_still_resident": 760,
-    "immigrants_moved_away": 1032, "immigrants_family_reunified": 167,
-    "immigrants_direct_from_abroad": 1256, "immigrants_from_other_municipality": 536,
-    "residents_direct_from_abroad": 467, "residents_from_other_municipality": 293,
-    "residents_women": 379, "residents_men": 381, "residents_adults_at_status_date": 654,
-    "top15_share_pct": 60.5,
-}
+NOTE = NOTE_KEY_FIGURES  # typed in from the note in tests/note.py
 NOTE_REFUGEE_CITIZENSHIP = {"5486": 43, "5438": 18, "5216": 11, "5404": 8}
 NOTE_AGE_SEX = {"0-17": (47, 58), "18-24": (58, 57), "25-29": (105, 71), "30-39": (115, 133),
                 "40-49": (39, 41), "50-59": (12, 14), "60-65": (3, 5), "66+": (0, 2)}
