@@ -51,6 +51,22 @@ LAYOUT: dict[str, tuple[int, list[tuple[str, int, int]]]] = {
                  ("haenstart_umrk", 31, 1), ("haenslut", 32, 12), ("haenslut_umrk", 44, 1)]),
     "999": (21, [("taeller", 4, 10)]),
 }
+# the fields the pipeline reads (the others are never materialised) and the date fields' formats
+USED_FIELDS: dict[str, set[str]] = {
+    "001": {"pnr", "pnrgaeld", "status", "statushaenstart", "koen", "foed_dt", "foed_dt_umrk",
+            "start_dt", "slut_dt"},
+    "002": {"pnr", "komkod", "vejkod", "tilflydto", "tilflykomdto", "fraflykomkod",
+            "fraflykomdto"},
+    "005": {"pnr", "udr_landekod", "udrdto"},
+    "010": {"pnr", "landekod", "haenstart"},
+    "023": {"pnr", "annkor", "komkod", "vejkod", "tilflydto", "fraflydto"},
+    "024": {"pnr", "annkor", "udr_landekod", "udrdto", "indr_landekod", "indrdto"},
+    "027": {"pnr", "annkor", "landekod", "haenstart", "haenslut"},
+}
+DATE_FIELDS = {"statushaenstart": "timestamp", "foed_dt": "date", "start_dt": "date",
+               "slut_dt": "date", "tilflydto": "timestamp", "tilflykomdto": "timestamp",
+               "fraflykomdto": "timestamp", "fraflydto": "timestamp", "udrdto": "timestamp",
+               "indrdto": "timestamp", "haenstart": "timestamp", "haenslut": "timestamp"}
 DROPPED_STATUSES = {"30": "annulled", "50": "deleted (double number)"}
 MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 
@@ -162,13 +178,16 @@ def _make_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray, ok: np.ndarray) -> 
                     np.datetime64("NaT"))
 
 
-def _parse_date(s: pd.Series, fmt: str) -> tuple[pd.Series, pd.Series]:
-    """(parsed dates as objects, None when blank or bad; mask of non-blank values that failed).
+def _parse_date_bytes(b: np.ndarray, fmt: str) -> tuple[np.ndarray, np.ndarray]:
+    """(datetime64[D] dates, NaT when blank or bad; mask of non-blank values that failed) of an
+    (n, width) uint8 matrix of NUL-padded field bytes; a value longer than the format's width
+    fails.
 
     `timestamp`: `yyyyMMddHHmm`, 12 digits, only the date part used; `date`: `yyyy-MM-dd`."""
     width = 12 if fmt == "timestamp" else 10
-    b = _bytes_matrix(s, width + 1)[:, :width + 1]
-    longer = b[:, width] != 0
+    if b.shape[1] < width + 1:
+        b = np.pad(b, ((0, 0), (0, width + 1 - b.shape[1])))
+    longer = (b[:, width:] != 0).any(axis=1)
     b = b[:, :width]
     blank = ((b == 32) | (b == 0)).all(axis=1) & ~longer
     digit = (b >= 48) & (b <= 57)
@@ -181,10 +200,32 @@ def _parse_date(s: pd.Series, fmt: str) -> tuple[pd.Series, pd.Series]:
         shape = digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1) & (b[:, 4] == 45) & (b[:, 7] == 45)
         y, m, d = (n[:, 0] * 1000 + n[:, 1] * 100 + n[:, 2] * 10 + n[:, 3],
                    n[:, 5] * 10 + n[:, 6], n[:, 8] * 10 + n[:, 9])
-    dates = _make_dates(y, m, d, shape & ~longer)
-    bad = ~blank & np.isnat(dates)
-    return (pd.Series(dates.astype("datetime64[D]").astype(object), index=s.index),
-            pd.Series(bad, index=s.index))
+    dates = _make_dates(y, m, d, shape & ~longer).astype("datetime64[D]")
+    return dates, ~blank & np.isnat(dates)
+
+
+def _date_objects(dates: np.ndarray) -> np.ndarray:
+    """datetime64[D] -> object array of `datetime.date` (None for NaT); equal dates share one
+    object (a date object per row costs ~50 bytes, there are few distinct dates)."""
+    u, inv = np.unique(dates.astype("datetime64[D]"), return_inverse=True)
+    return u.astype(object)[inv.ravel()]
+
+
+def _texts(raw: np.ndarray, strip: bool = False, canon: dict[str, str] | None = None,
+           ) -> np.ndarray:
+    """`S` byte strings -> object array of ISO-8859-1 `str` (trailing NULs dropped, as numpy
+    does); equal values share one object (`canon` shares them across calls)."""
+    if len(raw) == 0:
+        return np.empty(0, dtype=object)
+    u, inv = np.unique(raw, return_inverse=True)
+    vals = [v.decode("latin-1") for v in u.tolist()]
+    if strip:
+        vals = [v.strip() for v in vals]
+    if canon is not None:
+        vals = [canon.setdefault(v, v) for v in vals]
+    obj = np.empty(len(vals), dtype=object)
+    obj[:] = vals
+    return obj[inv.ravel()]
 
 
 @dataclass
@@ -195,7 +236,7 @@ class _Lines:
     start: np.ndarray      # offset of each line
     length: np.ndarray     # characters, without the line end
     lineno: np.ndarray     # 1-based
-    rec: np.ndarray        # record type (first 3 characters), object strings
+    rec: np.ndarray        # record type (first 3 bytes), `S3`
 
     def take(self, mask: np.ndarray) -> _Lines:
         return _Lines(self.buf, self.start[mask], self.length[mask], self.lineno[mask],
@@ -204,13 +245,28 @@ class _Lines:
     def __len__(self) -> int:
         return len(self.start)
 
+    def rec_text(self, i: int) -> str:
+        """Record type of line `i` as text: its first 3 characters (trailing NULs dropped), or
+        all of it when it is shorter."""
+        a, n = self.start[i], self.length[i]
+        t = self.buf[a:a + min(n, 3)].tobytes().decode("latin-1")
+        return t.rstrip("\x00") if n >= 3 else t
+
+    def record_counts(self) -> dict[str, int]:
+        """Records per record type (trailing NULs dropped), sorted by type."""
+        types, n = np.unique(self.rec, return_counts=True)
+        return {t.decode("latin-1"): int(k) for t, k in zip(types.tolist(), n, strict=True)}
+
     def text(self, i: int) -> str:
         a = self.start[i]
         return self.buf[a:a + self.length[i]].tobytes().decode("latin-1")
 
     def field(self, start: int, n: int) -> np.ndarray:
         """(lines, n) bytes at the 1-based position `start` (lines must be long enough)."""
-        return self.buf[self.start[:, None] + (start - 1) + np.arange(n)]
+        if len(self.start) == 0:
+            return np.zeros((0, n), np.uint8)
+        windows = np.lib.stride_tricks.sliding_window_view(self.buf, n)
+        return windows[self.start + (start - 1)]
 
 
 def _split_lines(path: Path) -> tuple[_Lines, str]:
@@ -238,25 +294,37 @@ def _split_lines(path: Path) -> tuple[_Lines, str]:
                    for i in maybe]
     starts, length, lineno = starts[keep], length[keep], lineno[keep]
     first3 = buf[np.minimum(starts[:, None] + np.arange(3), len(buf) - 1)]
-    rec = first3.copy().view("S3").ravel().astype("U3").astype(object)
+    rec = first3.astype(np.uint8).copy().view("S3").ravel()
+    del first3
     short = length < 3
     if short.any():   # a record type cut short: the characters there are
-        rec[short] = [buf[a:a + n].tobytes().decode("latin-1")
-                      for a, n in zip(starts[short], length[short], strict=True)]
+        rec[short] = [buf[a:a + n].tobytes() for a, n in zip(starts[short], length[short],
+                                                              strict=True)]
     return _Lines(buf, starts, length, lineno, rec), encoding
 
 
-def _slice(lines: _Lines, rec: str) -> pd.DataFrame:
-    """The fields of every full-length record of type `rec` as text columns."""
+def _slice(lines: _Lines, rec: str, canon: dict[str, str]) -> pd.DataFrame:
+    """The used fields of every full-length record of type `rec`: text columns (`pnr` stripped,
+    its strings shared through `canon`); a date field `f` as `f` (`datetime.date` objects, None
+    when blank or bad), `f__bad` (not blank and not a valid date) and `f__text` (the field's
+    text where bad, else None)."""
     length, fields = LAYOUT[rec]
-    sel = lines.take((lines.rec == rec) & (lines.length >= length))
-    out = {"lineno": sel.lineno}
+    sel = lines.take((lines.rec == rec.encode()) & (lines.length >= length))
+    out: dict[str, np.ndarray] = {"lineno": sel.lineno}
     for name, start, n in fields:
-        raw = sel.field(start, n).copy().view(f"S{n}").ravel()
-        try:
-            out[name] = raw.astype(f"U{n}").astype(object)
-        except UnicodeDecodeError:
-            out[name] = np.array([v.decode("latin-1") for v in raw], dtype=object)
+        if name not in USED_FIELDS[rec]:
+            continue
+        b = sel.field(start, n)
+        if name in DATE_FIELDS:
+            dates, bad = _parse_date_bytes(b, DATE_FIELDS[name])
+            text = np.full(len(bad), None, dtype=object)
+            text[bad] = _texts(b[bad].copy().view(f"S{n}").ravel())
+            out[name], out[name + "__bad"], out[name + "__text"] = _date_objects(dates), bad, text
+        elif name == "pnr":
+            out[name] = _texts(b.copy().view(f"S{n}").ravel(), strip=True, canon=canon)
+        else:
+            out[name] = _texts(b.copy().view(f"S{n}").ravel())
+        del b
     return pd.DataFrame(out)
 
 
@@ -267,13 +335,14 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
     issues = Issues(source_file=path.name)
 
     # structure: 000 first, 999 last, TAELLER = records counted (000 and 999 included)
-    if len(lines) == 0 or lines.rec[0] != "000":
+    if len(lines) == 0 or lines.rec_text(0) != "000":
         raise DeliveryError(path, "the first record is not a 000 start record", line=1,
                             field="record type")
     last_line, last_no = lines.text(len(lines) - 1), int(lines.lineno[-1])
-    if lines.rec[-1] != "999":
+    if lines.rec_text(len(lines) - 1) != "999":
         raise DeliveryError(path, "no 999 end record: the file is truncated "
-                            f"(last record is type {lines.rec[-1]!r})", line=last_no)
+                            f"(last record is type {lines.rec_text(len(lines) - 1)!r})",
+                            line=last_no)
     taeller_raw = last_line[3:13].strip()
     if not taeller_raw.isdigit():
         raise DeliveryError(path, f"999 TAELLER {taeller_raw!r} is not a number",
@@ -296,17 +365,17 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
     except ValueError:
         previous = None
 
-    types, n_types = np.unique(lines.rec.astype(str), return_counts=True)
-    counts = {str(r): int(n) for r, n in zip(types, n_types, strict=True)}
+    counts = lines.record_counts()
     skipped = {r: n for r, n in counts.items() if r not in LAYOUT}
     for rec, n in sorted(skipped.items()):
         issues.warn(None, rec, "unknown_record_type", "record type",
                     f"{n} record(s) of type {rec} skipped (not used by the pipeline)")
 
     _quarantine_short(lines, issues)
-    frames = {rec: _slice(lines, rec) for rec in ("001", "002", "005", "010", "023", "024", "027")}
-    for df in frames.values():
-        df["pnr"] = df["pnr"].str.strip()
+    canon: dict[str, str] = {}
+    frames = {rec: _slice(lines, rec, canon)
+              for rec in ("001", "002", "005", "010", "023", "024", "027")}
+    del lines, canon   # the file's bytes are not needed any more
 
     persons, bad_pnrs, dropped = _persons(frames["001"], issues)
     # an old number whose current number has its own 001 record still denotes that person
@@ -337,9 +406,10 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
                               f"ANNKOR {r.annkor!r} is not blank, A or K", pnr=r.pnr)
         frames[rec] = df[annkor == ""]
 
-    addresses = _addresses(frames["002"], frames["023"], issues, extract_date)
-    migrations = _migrations(frames["005"], frames["024"], issues, known_countries)
-    citizenships = _citizenships(frames["010"], frames["027"], issues, known_countries)
+    del f001
+    addresses = _addresses(frames.pop("002"), frames.pop("023"), issues, extract_date)
+    migrations = _migrations(frames.pop("005"), frames.pop("024"), issues, known_countries)
+    citizenships = _citizenships(frames.pop("010"), frames.pop("027"), issues, known_countries)
 
     return CprExtract(
         extract_date=extract_date, previous_extract_date=previous,
@@ -352,11 +422,13 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
 
 def _quarantine_short(lines: _Lines, issues: Issues) -> None:
     """A known record (not 000/999) shorter than its layout is quarantined."""
-    lengths = {r: n for r, (n, _) in LAYOUT.items() if r not in ("000", "999")}
-    need = pd.Series(lines.rec).map(lengths).fillna(0).to_numpy(np.int64)
+    need = np.zeros(len(lines), np.int64)
+    for r, (n, _) in LAYOUT.items():
+        if r not in ("000", "999"):
+            need[lines.rec == r.encode()] = n
     for i in np.flatnonzero(lines.length < need):
         line = lines.text(i)
-        rec = lines.rec[i]
+        rec = lines.rec_text(i)
         issues.quarantine(int(lines.lineno[i]), rec, "short_record", "record length",
                           f"record {rec} has {len(line)} characters, its layout "
                           f"needs {LAYOUT[rec][0]}", pnr=line[3:13].strip() or None)
@@ -382,7 +454,7 @@ def _persons(df: pd.DataFrame, issues: Issues) -> tuple[pd.DataFrame, set[str], 
     drop = ~invalid & status.isin(list(DROPPED_STATUSES))
     dropped: dict[str, str] = dict(zip(df.loc[drop, "pnr"], status[drop], strict=True))
     keep = ~invalid & ~drop
-    p = df[keep].assign(status=status[keep], born_pnr=born[keep].astype(object),
+    p = df[keep].assign(status=status[keep], born_pnr=_date_objects(born[keep]),
                         koen=df.loc[keep, "koen"].str.strip())
     current = p["pnrgaeld"].str.strip()
     current = current.where(current != "", p["pnr"])
@@ -393,12 +465,13 @@ def _persons(df: pd.DataFrame, issues: Issues) -> tuple[pd.DataFrame, set[str], 
         issues.warn(r.lineno, "001", "pnrgaeld_invalid", "PNRGAELD",
                     "current number is not a valid PNR; the record's PNR is used", pnr=r.pnr)
     p["pnr_current"] = current.where(~bad_current, p["pnr"])
-    p = p[["lineno", "pnr", "pnr_current", "status", "statushaenstart", "koen", "foed_dt",
-           "foed_dt_umrk", "start_dt", "slut_dt", "born_pnr"]].reset_index(drop=True)
-    status_date, bad_sd = _parse_date(p["statushaenstart"], "timestamp")
-    birth, bad_birth = _parse_date(p["foed_dt"], "date")
-    start, bad_start = _parse_date(p["start_dt"], "date")
-    end, bad_end = _parse_date(p["slut_dt"], "date")
+    p = p[["lineno", "pnr", "pnr_current", "status", "statushaenstart", "statushaenstart__bad",
+           "koen", "foed_dt", "foed_dt__bad", "foed_dt_umrk", "start_dt", "start_dt__bad",
+           "slut_dt", "slut_dt__bad", "born_pnr"]].reset_index(drop=True)
+    status_date, bad_sd = p["statushaenstart"], p["statushaenstart__bad"]
+    birth, bad_birth = p["foed_dt"], p["foed_dt__bad"]
+    start, bad_start = p["start_dt"], p["start_dt__bad"]
+    end, bad_end = p["slut_dt"], p["slut_dt__bad"]
     for mask, fld in ((bad_sd, "STATUSHAENSTART"), (bad_birth, "FOED_DT"),
                       (bad_start, "START_DT-PERSON"), (bad_end, "SLUT_DT-PERSON")):
         for r in p[mask].itertuples():
@@ -454,17 +527,16 @@ def _persons(df: pd.DataFrame, issues: Issues) -> tuple[pd.DataFrame, set[str], 
 
 def _dates(df: pd.DataFrame, specs: list[tuple[str, str, str]], rec: str, issues: Issues,
            ) -> pd.DataFrame:
-    """Parse date columns; a record with an unparseable date is quarantined."""
-    bad_any = pd.Series(False, index=df.index)
-    out = {}
-    for col, fmt, name in specs:
-        parsed, bad = _parse_date(df[col], fmt)
-        out[col] = parsed
-        for r in df[bad].itertuples():
-            issues.quarantine(r.lineno, rec, "bad_date", name,
-                              f"{getattr(r, col)!r} is not a valid date", pnr=r.pnr)
+    """Date columns (parsed by `_slice`); a record with an unparseable date is quarantined."""
+    bad_any = np.zeros(len(df), dtype=bool)
+    for col, _fmt, name in specs:
+        bad = df[col + "__bad"].to_numpy()
+        for line, text, pnr in zip(df["lineno"].to_numpy()[bad].tolist(),
+                                   df[col + "__text"].to_numpy()[bad].tolist(),
+                                   df["pnr"].to_numpy()[bad].tolist(), strict=True):
+            issues.quarantine(line, rec, "bad_date", name, f"{text!r} is not a valid date",
+                              pnr=pnr)
         bad_any |= bad
-    df = df.assign(**out)
     return df[~bad_any].copy()
 
 
