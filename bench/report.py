@@ -24,15 +24,29 @@ def _stage_rows(run: dict) -> list[str]:
             out.append(f"| {name} | FAILED | | | | |")
             continue
         rate = s["rows"] / s["seconds"] if s.get("rows") and s.get("seconds") else None
-        out.append(f"| {name} | {s['seconds']:,.2f} | {s['process_wall']:,.2f} | "
+        label = name
+        if name == "dream_load" and "months_seconds" in s:
+            label = "dream_load: CSV → benefit spells"
+        out.append(f"| {label} | {s['seconds']:,.2f} | {s['process_wall']:,.2f} | "
                    f"{s.get('rows') or 0:,} {s.get('unit', '')} | {_f(rate, '{:,.0f}')} | "
                    f"{_f(s.get('peak_rss_mib'), '{:,.0f}')} |")
+        if name == "dream_load" and s.get("months_seconds"):
+            m, rows = s["months_seconds"], s.get("employment_months") or 0
+            out.append(f"| dream_load: monthly employment pass (same process) | {m:,.2f} | | "
+                       f"{rows:,} employment months | {_f(rows / m if m else None, '{:,.0f}')} "
+                       "| |")
     return out
 
 
 def _secs(run: dict, stage: str) -> float | None:
     s = run["stages"].get(stage, {})
     return s.get("seconds") if s.get("ok") else None
+
+
+def _total(run: dict, stage: str) -> float:
+    """Whole stage time (the DREAM stage's `seconds` is its benefit-spell path only)."""
+    s = run["stages"].get(stage, {})
+    return (s.get("total_seconds") or s.get("seconds") or 0) if s.get("ok") else 0
 
 
 def targets(run: dict) -> list[tuple[str, str, str, bool | None]]:
@@ -48,9 +62,11 @@ def targets(run: dict) -> list[tuple[str, str, str, bool | None]]:
             r = x / y
             rows.append((name, f"{r:.2f}×", rule, ok(r)))
 
-    ratio("DREAM load / (a) machine limit", ours, a, "≤ 2×", lambda r: r <= 2)
-    ratio("DREAM load / (d) polars", ours, d, "≤ 1.0×", lambda r: r <= 1.0)
-    ratio("(c) pandas / DREAM load", c, ours, "≥ 10×", lambda r: r >= 10)
+    ratio("DREAM load (CSV → benefit spells) / (a) machine limit", ours, a, "≤ 2×",
+          lambda r: r <= 2)
+    ratio("DREAM load (CSV → benefit spells) / (d) polars", ours, d, "≤ 1.0×",
+          lambda r: r <= 1.0)
+    ratio("(c) pandas / DREAM load (CSV → benefit spells)", c, ours, "≥ 10×", lambda r: r >= 10)
     ratio("whole monthly load / (b) read_csv+UNPIVOT", month, b, "≤ 3×", lambda r: r <= 3)
     peaks = [s.get("peak_rss_mib") for n, s in run["stages"].items()
              if n in ("cpr_parse", "dream_load", "load_month") and s.get("ok")]
@@ -71,12 +87,12 @@ def projection(results: dict) -> list[str]:
     n = big["persons"]
     cpr_t = _secs(big, "cpr_parse") or 0
     month_t = _secs(big, "load_month") or 0
-    dream_t = _secs(long, "dream_load") or 0
+    dream_t = _total(long, "dream_load")
     long_weeks = long["stages"]["dream_load"].get("rows") or 1
     share = long["dream"]["filled_week_share"]
     nat_weeks = NATIONAL_DREAM * NATIONAL_WEEKS * share
     dream_nat = dream_t / long_weeks * nat_weeks
-    rest = max(month_t - cpr_t - (_secs(big, "dream_load") or 0), 0) / n * NATIONAL_CPR
+    rest = max(month_t - cpr_t - _total(big, "dream_load"), 0) / n * NATIONAL_CPR
     cpr_nat = cpr_t / n * NATIONAL_CPR
     wh = big.get("warehouse_bytes") or 0
     big_weeks = big["stages"]["dream_load"].get("rows") or 1

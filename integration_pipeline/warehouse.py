@@ -32,6 +32,18 @@ def sql_statements(name: str) -> list[str]:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for stmt in _statements(sql("warehouse_ddl")):
         con.execute(stmt)
+    _migrate(con)
+
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring a warehouse written by an older version to the current layout."""
+    old = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = "
+                      "'raw' AND table_name = 'dream__benefit_weeks' AND column_name = "
+                      "'iso_year'").fetchall()[0][0]
+    if old:  # one row per person-week (before issue 8) -> runs
+        with transaction(con):
+            for stmt in sql_statements("migrate_dream_benefit_runs"):
+                con.execute(stmt)
 
 
 def _statements(text: str) -> list[str]:

@@ -1,10 +1,13 @@
 """DREAM extract reader (spec extracts.md §3): wide `dream.csv`/`dream.parquet` -> long tables.
 
 Belongs here: header inference (covered ISO weeks and months), the ISO-week calendar, the
-file-level rejects and row-level quarantine rules, and the wide -> long reshape, which runs in
-DuckDB (`read_csv` + `UNPIVOT`, empty cells dropped) so a national extract streams instead of
-being melted in pandas. The caller passes a DuckDB connection; results are left in temporary
-tables `stg_dream_benefit_weeks`, `stg_dream_employment_months`, `stg_dream_quarantine`.
+file-level rejects and row-level quarantine rules, and the wide -> long reshape. Benefit weeks
+are stored run-length encoded (one row per run of consecutive weeks with one code). A plain CSV
+is tokenised by numpy (`dream_scan`, runs straight from the wide rows); anything else, and
+whatever the tokenizer does not fully understand, is read by DuckDB (`read_csv` + `UNPIVOT`,
+empty cells dropped), which also words the rejects. The caller passes a DuckDB connection; the
+rows go into the month's raw tables or temporary tables `stg_dream_benefit_weeks`,
+`stg_dream_employment_months`; row quarantine is left in `stg_dream_quarantine`.
 """
 
 from __future__ import annotations
@@ -12,15 +15,18 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
+import time
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from ..warehouse import sql_statements
+from ..warehouse import sql, sql_statements
+from . import dream_scan
 from .common import DeliveryError
 
 FILE_NAMES = ("dream.csv", "dream.parquet")
@@ -156,16 +162,40 @@ class DreamStage:
     source_format: str
     rows_read: int
     persons: int
-    benefit_weeks: int
+    benefit_weeks: int       # person-weeks with a code
+    benefit_runs: int        # rows stored: runs of consecutive weeks with one code
     employment_months: int
     quarantined: int
     unknown_codes: list[str]
+    reader: str              # which reader read the file (and why the general one)
+    seconds: dict[str, float] = field(default_factory=dict)  # rows, weeks, months
 
 
-# Where the long rows go: temporary staging tables (inspection, tests) or, during a load, the
-# month's rows of the raw tables themselves (no second copy of the long rows).
+class _Timer:
+    """Wall seconds per phase (reported to data engineers and the benchmark)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._t
+        self._t = now
+
+
+# Where the rows go: temporary staging tables (inspection, tests) or, during a load, the month's
+# rows of the raw tables themselves (no second copy).
 STAGE_TARGETS = {"weeks": "stg_dream_benefit_weeks", "months": "stg_dream_employment_months"}
 RAW_TARGETS = {"weeks": "raw.dream__benefit_weeks", "months": "raw.dream__employment_months"}
+STAGE_DDL = {
+    "weeks": "person_key VARCHAR, first_iso_year SMALLINT, first_iso_week TINYINT, "
+             "weeks SMALLINT, benefit_code VARCHAR, source_line BIGINT",
+    "months": "person_key VARCHAR, year SMALLINT, month TINYINT, industry_code VARCHAR, "
+              "employment_degree DOUBLE, source_line BIGINT",
+}
+FAST_READER = "numpy tokenizer"
+GENERAL_READER = "DuckDB read_csv"
 
 
 def _source(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, str, DreamHeader, dict]:
@@ -179,7 +209,6 @@ def _source(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, str, Dream
         src = (f"(SELECT {', '.join(_q(c) + '::VARCHAR AS ' + _q(c) for c in columns)} "
                "FROM read_parquet($path))")
         return "parquet", src, header, {"path": str(path)}
-    _check_encoding(path)
     columns = _read_header(path)
     header = parse_header(columns, path)
     weeks = {c for _, _, c in header.weeks}
@@ -208,28 +237,44 @@ def _run(con: duckdb.DuckDBPyConnection, path: Path, sql_text: str, params: dict
         raise _csv_error(path, e) from None
 
 
-def _stage_rows(con, path, src, params, key_of, cpr_keys) -> int:
-    """Narrow first pass (PNR only): line numbers and the row-level quarantine rules.
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, **frames):
+    for name, df in frames.items():
+        con.register(name, df)
+    try:
+        yield
+    finally:
+        for name in frames:
+            con.unregister(name)
 
-    Leaves `stg_dream_rows` (source_line, pnr, person_key, rule; rule NULL = kept, and then the
-    PNR is unique) and `stg_dream_quarantine`. The whole file is tokenised here, so a row with
-    the wrong number of fields rejects the file before anything is written."""
+
+def _classify_rows(con, key_of, cpr_keys) -> None:
+    """Row-level quarantine rules on `stg_dream_lines` (source_line, pnr): leaves
+    `stg_dream_rows` (source_line, pnr, person_key, rule; rule NULL = kept, and then the PNR is
+    unique), `stg_dream_quarantine` and `stg_dream_keys` (row = source_line - 2, person_key) of
+    the kept rows."""
+    pnrs = [r[0] for r in con.execute(
+        "SELECT DISTINCT pnr FROM stg_dream_lines WHERE pnr ~ '^[0-9]{10}$'").fetchall()]
+    keys = key_of(pnrs)
+    cpr = pd.DataFrame({"person_key": sorted(cpr_keys)}, dtype="string")
+    with _registered(con, v_dream_keys=keys, v_cpr_keys=cpr):
+        for stmt in sql_statements("dream_rows"):
+            con.execute(stmt)
+    con.execute("DROP TABLE stg_dream_lines")
+    con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_keys AS SELECT (source_line - 2)::INTEGER "
+                "AS row, person_key FROM stg_dream_rows WHERE rule IS NULL ORDER BY row")
+
+
+def _stage_rows(con, path, src, params, key_of, cpr_keys) -> int:
+    """General reader, narrow first pass (PNR only): line numbers and the row-level quarantine.
+    The whole file is tokenised here, so a row with the wrong number of fields rejects the file
+    before anything is written."""
     with _setting(con, "preserve_insertion_order", "true"):   # row_number() = file order
         _run(con, path, "CREATE OR REPLACE TEMP TABLE stg_dream_lines AS SELECT "
              f"row_number() OVER () + 1 AS source_line, trim(PNR) AS pnr FROM {src}",
              {k: v for k, v in params.items()})
     rows_read = con.execute("SELECT count(*) FROM stg_dream_lines").fetchall()[0][0]
-    pnrs = [r[0] for r in con.execute(
-        "SELECT DISTINCT pnr FROM stg_dream_lines WHERE pnr ~ '^[0-9]{10}$'").fetchall()]
-    con.register("v_dream_keys", key_of(pnrs))
-    con.register("v_cpr_keys", pd.DataFrame({"person_key": sorted(cpr_keys)}, dtype="string"))
-    try:
-        for stmt in sql_statements("dream_rows"):
-            con.execute(stmt)
-    finally:
-        con.unregister("v_dream_keys")
-        con.unregister("v_cpr_keys")
-    con.execute("DROP TABLE stg_dream_lines")
+    _classify_rows(con, key_of, cpr_keys)
     return rows_read
 
 
@@ -240,33 +285,32 @@ def _kept_rows(src: str, columns: str) -> str:
             "JOIN stg_dream_rows r ON r.pnr = trim(w.PNR) AND r.rule IS NULL)")
 
 
-def _week_select(fmt: str, src: str, header: DreamHeader) -> str:
-    """Long benefit weeks of the kept rows: UNPIVOT straight from the reader (empty cells are
-    dropped by UNPIVOT), no wide staging table."""
+def _week_cells(fmt: str, src: str, header: DreamHeader) -> str:
+    """General reader: the non-empty week cells of the kept rows, UNPIVOT straight from the
+    reader (empty cells are dropped by UNPIVOT), no wide staging table."""
     cols = ", ".join(_q(c) for _, _, c in header.weeks)
     code = ("lpad(code::VARCHAR, 3, '0')" if fmt == "csv" else "trim(code)")
     empty = "" if fmt == "csv" else "WHERE trim(code) <> ''"
     return f"""
-        SELECT person_key,
-               (CASE WHEN substr(col, 3, 2)::INTEGER < 90 THEN 2000 ELSE 1900 END
-                + substr(col, 3, 2)::INTEGER)::SMALLINT AS iso_year,
-               substr(col, 5, 2)::TINYINT AS iso_week,
-               {code} AS benefit_code,
-               source_line
+        CREATE OR REPLACE TEMP TABLE stg_dream_week_cells AS
+        SELECT person_key, source_line, col, {code} AS benefit_code
         FROM {_kept_rows(src, cols)}
         UNPIVOT (code FOR col IN ({cols})) u
         {empty}"""
 
 
+# The month cells as (g, b) text -> employment rows; shared by both readers' SQL.
+MONTH_VALUES = ("nullif(trim(b), '') AS industry_code, "
+                "try_cast(nullif(trim(g), '') AS DOUBLE) AS employment_degree")
+MONTH_KEEP = ("(nullif(trim(g), '') IS NOT NULL OR nullif(trim(b), '') IS NOT NULL) "
+              "AND (nullif(trim(g), '') IS NULL OR try_cast(trim(g) AS DOUBLE) >= 0)")
+
+
 def _month_select(src: str, header: DreamHeader) -> str:
-    """Monthly employment of the kept rows: one UNPIVOT of the (grad_, branche_) column pairs
-    straight from the reader (INCLUDE NULLS: without it a pair with one NULL is dropped);
-    a month whose grad_ is not a number is left out (it is
-    quarantined by `_grad_quarantine`)."""
-    if not header.months:
-        return ("SELECT NULL::VARCHAR AS person_key, NULL::SMALLINT AS year, "
-                "NULL::TINYINT AS month, NULL::VARCHAR AS industry_code, "
-                "NULL::DOUBLE AS employment_degree, NULL::BIGINT AS source_line LIMIT 0")
+    """General reader, monthly employment of the kept rows: one UNPIVOT of the (grad_, branche_)
+    column pairs straight from the reader (INCLUDE NULLS: without it a pair with one NULL is
+    dropped); a month whose grad_ is not a number is left out (quarantined by
+    `_grad_quarantine`)."""
     cols, pairs = [], []
     for y, m in header.months:
         g, b = f"grad_{y}_{m:02d}", f"branche_{y}_{m:02d}"
@@ -275,12 +319,10 @@ def _month_select(src: str, header: DreamHeader) -> str:
         pairs.append(f"({_q(g)}, {_q(b)}) AS '{y}_{m:02d}'")
     return f"""
         SELECT person_key, substr(ym, 1, 4)::SMALLINT AS year, substr(ym, 6, 2)::TINYINT AS month,
-               nullif(trim(b), '') AS industry_code,
-               try_cast(nullif(trim(g), '') AS DOUBLE) AS employment_degree, source_line
+               {MONTH_VALUES}, source_line
         FROM {_kept_rows(src, ', '.join(cols))}
         UNPIVOT INCLUDE NULLS ((g, b) FOR ym IN ({', '.join(pairs)})) u
-        WHERE (nullif(trim(g), '') IS NOT NULL OR nullif(trim(b), '') IS NOT NULL)
-          AND (nullif(trim(g), '') IS NULL OR try_cast(trim(g) AS DOUBLE) >= 0)"""
+        WHERE {MONTH_KEEP}"""
 
 
 def _grad_quarantine(src: str, header: DreamHeader) -> str | None:
@@ -300,71 +342,196 @@ def _grad_quarantine(src: str, header: DreamHeader) -> str | None:
 
 def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
                 key_of: Callable[[list[str]], pd.DataFrame], known_codes: set[str],
-                cpr_keys: set[str], month: str | None = None) -> DreamStage:
-    """Read the DREAM file into long rows on `con`.
+                cpr_keys: set[str], month: str | None = None,
+                fast: bool = True) -> DreamStage:
+    """Read the DREAM file into the long tables on `con`.
 
     `key_of(pnrs)` returns a frame (pnr, person_key) for the given PNRs; `cpr_keys` is the set of
-    person keys in the month's CPR extract. Without `month` the long rows are left in the
-    temporary tables `stg_dream_benefit_weeks` / `stg_dream_employment_months`; with `month`
-    they are inserted as that delivery month's rows of raw.dream__benefit_weeks /
+    person keys in the month's CPR extract. Without `month` the rows are left in the temporary
+    tables `stg_dream_benefit_weeks` / `stg_dream_employment_months`; with `month` they are
+    inserted as that delivery month's rows of raw.dream__benefit_weeks /
     raw.dream__employment_months (the caller holds the transaction and has deleted the month's
-    old rows). Row-level quarantine is left in `stg_dream_quarantine`. Raises DeliveryError for
-    file-level faults (the caller's transaction then rolls back)."""
+    old rows). Benefit weeks are stored run-length encoded (one row per run of consecutive weeks
+    with one code). Row-level quarantine is left in `stg_dream_quarantine`. Raises
+    DeliveryError for file-level faults (the caller's transaction then rolls back).
+
+    A plain CSV goes through the numpy tokenizer (`dream_scan`); anything it does not fully
+    understand, Parquet, and `fast=False` go through DuckDB `read_csv` + UNPIVOT."""
     path = Path(path)
     if not path.exists():
         raise DeliveryError(path, "file is missing from the delivery")
     if path.stat().st_size == 0:
         raise DeliveryError(path, "file is empty (0 bytes)")
+    timer = _Timer()
     fmt, src, header, params = _source(con, path)
-    rows_read = _stage_rows(con, path, src, params, key_of, cpr_keys)
     targets = RAW_TARGETS if month is not None else STAGE_TARGETS
+    if month is None:
+        for kind, target in targets.items():
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {target} ({STAGE_DDL[kind]})")
+    _column_tables(con, header)
+    reader = GENERAL_READER + " (Parquet)" if fmt == "parquet" else GENERAL_READER
+    if fmt == "csv" and fast:
+        if header.columns[0] != "PNR":
+            reader = GENERAL_READER + " (PNR is not the first column)"
+        else:
+            try:
+                return _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month,
+                                   targets, timer)
+            except dream_scan.NotFast as e:
+                reader = f"{GENERAL_READER} (the numpy tokenizer found {e})"
+                for target in targets.values():
+                    con.execute(f"DELETE FROM {target}"
+                                + (" WHERE delivery_month = ?" if month else ""),
+                                [month] if month else [])
+    if fmt == "csv":
+        _check_encoding(path)
+    rows_read = _stage_rows(con, path, src, params, key_of, cpr_keys)
+    timer.lap("rows")
     with _setting(con, "preserve_insertion_order", "false"):
-        weeks = _load_weeks(con, path, fmt, src, header, params, targets["weeks"], month)
-        unknown = _unknown_codes(con, targets["weeks"], month, known_codes)
-        if unknown:
-            shown = ", ".join(unknown[:30]) + (" …" if len(unknown) > 30 else "")
-            raise DeliveryError(path, f"{len(unknown)} benefit code(s) not in the code table "
-                                f"(reference/dream_codes.csv): {shown}", field="y_*")
-        months = _load_months(con, path, src, header, params, targets["months"], month)
-    counts = con.execute("SELECT (SELECT count(*) FROM stg_dream_quarantine), "
-                         "(SELECT count(*) FROM stg_dream_rows WHERE rule IS NULL)").fetchall()[0]
-    return DreamStage(header=header, source_format=fmt, rows_read=rows_read, persons=counts[1],
-                      benefit_weeks=weeks, employment_months=months, quarantined=counts[0],
-                      unknown_codes=unknown)
+        _run(con, path, _week_cells(fmt, src, header), params)
+        con.execute(_into(targets["weeks"], month, sql("dream_benefit_runs")),
+                    {"month": month} if month else {})
+        con.execute("DROP TABLE stg_dream_week_cells")
+        _check_codes(con, path, targets["weeks"], month, known_codes)
+        timer.lap("weeks")
+        if header.months:
+            quarantine = _grad_quarantine(src, header)
+            if quarantine is not None:
+                _run(con, path, quarantine, params)
+            _run(con, path, _into(targets["months"], month, _month_select(src, header)),
+                 dict(params, month=month) if month else params)
+        timer.lap("months")
+    return _result(con, header, fmt, rows_read, targets, month, reader, timer)
+
+
+def _column_tables(con: duckdb.DuckDBPyConnection, header: DreamHeader) -> None:
+    """The file's week and month columns, indexed in calendar order (week columns are
+    consecutive ISO weeks, so an index difference counts weeks)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_week_columns (idx SMALLINT, "
+                "col VARCHAR, iso_year SMALLINT, iso_week TINYINT)")
+    con.executemany("INSERT INTO stg_dream_week_columns VALUES (?, ?, ?, ?)",
+                    [(i, c, y, w) for i, (y, w, c) in enumerate(header.weeks)])
+    con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_month_columns (idx SMALLINT, "
+                "year SMALLINT, month TINYINT)")
+    if header.months:
+        con.executemany("INSERT INTO stg_dream_month_columns VALUES (?, ?, ?)",
+                        [(i, y, m) for i, (y, m) in enumerate(header.months)])
+
+
+def _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month, targets,
+                timer: _Timer) -> DreamStage:
+    """The numpy tokenizer over the mapped file: the PNRs (quarantine rules, keys), then the
+    benefit runs, then the monthly cells (each pass chunk by chunk)."""
+    cols = header.columns
+    pos = {c: i for i, c in enumerate(cols)}
+    layout = dream_scan.Layout(
+        ncol=len(cols),
+        weeks=np.array([pos[c] for _, _, c in header.weeks], dtype=np.int64),
+        grad=np.array([pos.get(f"grad_{y}_{m:02d}", -1) for y, m in header.months],
+                      dtype=np.int64),
+        branche=np.array([pos.get(f"branche_{y}_{m:02d}", -1) for y, m in header.months],
+                         dtype=np.int64))
+    with dream_scan.DreamScan(path, layout) as scan:
+        lines = pd.DataFrame({"source_line": np.arange(2, scan.rows + 2, dtype=np.int64),
+                              "pnr": pd.array(scan.pnrs(), dtype="string")})
+        with _registered(con, v_lines=lines):
+            con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_lines AS SELECT * FROM v_lines")
+        del lines
+        _classify_rows(con, key_of, cpr_keys)
+        kept = np.zeros(scan.rows, dtype=bool)
+        kept[con.execute("SELECT row FROM stg_dream_keys").fetchnumpy()["row"]] = True
+        rows_read = scan.rows
+        timer.lap("rows")
+        with _setting(con, "preserve_insertion_order", "false"):
+            _fast_runs(con, path, scan, kept, known_codes, targets["weeks"], month)
+            timer.lap("weeks")
+            _fast_months(con, scan, targets["months"], month)
+            timer.lap("months")
+    return _result(con, header, "csv", rows_read, targets, month, FAST_READER, timer)
+
+
+def _fast_runs(con, path, scan, kept, known_codes, target, month) -> None:
+    """Benefit runs of the kept rows into the target (after the unknown-code check)."""
+    parts = [(r.row[k], r.first[k], r.weeks[k], r.code[k])
+             for r in scan.runs() for k in [kept[r.row]]]
+    row, first, weeks, code = ([np.concatenate(x) for x in zip(*parts, strict=True)] if parts
+                               else [np.zeros(0, np.int32)] * 4)
+    del parts
+    unknown = [c for c in (f"{c:03d}" for c in np.unique(code)) if c not in known_codes]
+    if unknown:
+        _raise_unknown(path, unknown)
+    frame = pd.DataFrame({"row": row, "first": first, "weeks": weeks, "code": code})
+    with _registered(con, v_runs=frame):
+        con.execute(_into(target, month, """
+            SELECT k.person_key, w.iso_year AS first_iso_year, w.iso_week AS first_iso_week,
+                   r.weeks, lpad(r.code::VARCHAR, 3, '0') AS benefit_code,
+                   r.row + 2 AS source_line
+            FROM v_runs r
+            JOIN stg_dream_keys k USING (row)
+            JOIN stg_dream_week_columns w ON w.idx = r.first"""),
+                    {"month": month} if month else {})
+
+
+def _fast_months(con, scan, target, month) -> None:
+    """Monthly employment rows of the kept rows into the target, chunk by chunk (a plain
+    decimal grad_ is always a non-negative number: nothing to quarantine here)."""
+    insert = _into(target, month, """
+        SELECT k.person_key, m.year, m.month,
+               CASE WHEN c.branche_len > 0
+                    THEN lpad(c.branche::VARCHAR, c.branche_len, '0') END AS industry_code,
+               CASE WHEN c.has_grad THEN c.grad END AS employment_degree,
+               c.row + 2 AS source_line
+        FROM v_cells c
+        JOIN (SELECT row, person_key FROM stg_dream_keys
+              WHERE row >= $r0 AND row < $r1) k USING (row)
+        JOIN stg_dream_month_columns m ON m.idx = c.month""")
+    for ch in scan.cells():
+        if not len(ch.row):
+            continue
+        cells = pd.DataFrame({"row": ch.row, "month": ch.month, "has_grad": ch.has_grad,
+                              "grad": ch.grad, "branche_len": ch.branche_len,
+                              "branche": ch.branche})
+        p = {"r0": ch.row0, "r1": ch.row0 + ch.rows}
+        with _registered(con, v_cells=cells):
+            con.execute(insert, dict(p, month=month) if month else p)
+
+
+def _raise_unknown(path: Path, unknown: list[str]) -> None:
+    shown = ", ".join(unknown[:30]) + (" …" if len(unknown) > 30 else "")
+    raise DeliveryError(path, f"{len(unknown)} benefit code(s) not in the code table "
+                        f"(reference/dream_codes.csv): {shown}", field="y_*")
+
+
+def _check_codes(con, path, target: str, month: str | None, known: set[str]) -> None:
+    where = "WHERE delivery_month = ?" if month is not None else ""
+    codes = con.execute(f"SELECT DISTINCT benefit_code FROM {target} {where} ORDER BY 1",
+                        [month] if month is not None else []).fetchall()
+    unknown = [c for (c,) in codes if c not in known]
+    if unknown:
+        _raise_unknown(path, unknown)
+
+
+def _result(con, header, fmt, rows_read, targets, month, reader, timer) -> DreamStage:
+    where = "WHERE delivery_month = $month" if month is not None else ""
+    p = {"month": month} if month is not None else {}
+    runs, weeks = con.execute(f"SELECT count(*), coalesce(sum(weeks), 0) FROM {targets['weeks']} "
+                              f"{where}", p).fetchall()[0]
+    months = con.execute(f"SELECT count(*) FROM {targets['months']} {where}", p).fetchall()[0][0]
+    quarantined, persons = con.execute(
+        "SELECT (SELECT count(*) FROM stg_dream_quarantine), "
+        "(SELECT count(*) FROM stg_dream_rows WHERE rule IS NULL)").fetchall()[0]
+    for t in ("stg_dream_keys", "stg_dream_week_columns", "stg_dream_month_columns"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+    return DreamStage(header=header, source_format=fmt, rows_read=rows_read, persons=persons,
+                      benefit_weeks=int(weeks), benefit_runs=runs, employment_months=months,
+                      quarantined=quarantined, unknown_codes=[], reader=reader,
+                      seconds={k: round(v, 3) for k, v in timer.seconds.items()})
 
 
 def _into(target: str, month: str | None, select: str) -> str:
     if month is None:
-        return f"CREATE OR REPLACE TEMP TABLE {target} AS {select}"
+        return f"INSERT INTO {target} BY NAME {select}"
     return f"INSERT INTO {target} BY NAME SELECT $month AS delivery_month, * FROM ({select})"
-
-
-def _load_weeks(con, path, fmt, src, header, params, target, month) -> int:
-    p = dict(params, month=month) if month is not None else params
-    _run(con, path, _into(target, month, _week_select(fmt, src, header)), p)
-    where = "WHERE delivery_month = ?" if month is not None else ""
-    return con.execute(f"SELECT count(*) FROM {target} {where}",
-                       [month] if month is not None else []).fetchall()[0][0]
-
-
-def _unknown_codes(con, target: str, month: str | None, known: set[str]) -> list[str]:
-    where = "WHERE delivery_month = ?" if month is not None else ""
-    codes = con.execute(f"SELECT DISTINCT benefit_code FROM {target} {where} ORDER BY 1",
-                        [month] if month is not None else []).fetchall()
-    return [c for (c,) in codes if c not in known]
-
-
-def _load_months(con, path, src, header, params, target, month) -> int:
-    """Monthly employment straight into the target; a `grad_` value that is not a number is
-    quarantined (a second, narrow pass) and its month set aside."""
-    quarantine = _grad_quarantine(src, header)
-    if quarantine is not None:
-        _run(con, path, quarantine, params)
-    p = dict(params, month=month) if month is not None else params
-    _run(con, path, _into(target, month, _month_select(src, header)), p)
-    where = "WHERE delivery_month = ?" if month is not None else ""
-    return con.execute(f"SELECT count(*) FROM {target} {where}",
-                       [month] if month is not None else []).fetchall()[0][0]
 
 
 def _q(ident: str) -> str:

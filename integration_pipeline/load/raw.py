@@ -216,7 +216,9 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             di = files[paths["dream"].name]
             di.encoding = "utf-8" if stage.source_format == "csv" else "parquet"
             di.records_by_type = {"rows": stage.rows_read, "benefit_weeks": stage.benefit_weeks,
+                                  "benefit_runs": stage.benefit_runs,
                                   "employment_months": stage.employment_months}
+            log(f"[{month}] {paths['dream'].name} read by the {stage.reader}")
             di.rows_quarantined = stage.quarantined
             _check_threshold(paths["dream"].name,
                              con.execute("SELECT count(DISTINCT source_line) FROM "
@@ -232,7 +234,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             log(f"[{month}] writing raw tables")
             for table, df in frames.items():
                 rows[table] = insert_frame(con, table, df)
-            rows["raw.dream__benefit_weeks"] = stage.benefit_weeks
+            rows["raw.dream__benefit_weeks"] = stage.benefit_runs
             rows["raw.dream__employment_months"] = stage.employment_months
             insert_frame(con, "audit.quarantine", quarantine)
             insert_frame(con, "audit.warnings", warnings)
@@ -242,7 +244,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             ci.rows_loaded = sum(rows[t] for t in RAW_TABLES if t.startswith("raw.cpr__")
                                  and t != "raw.cpr__extract_info")
             pi.rows_loaded = rows["raw.permits__residence_permits"]
-            di.rows_loaded = stage.benefit_weeks + stage.employment_months
+            di.rows_loaded = stage.benefit_runs + stage.employment_months
             record_attempt(con, month, municipality, files, "loaded", None, load_id)
     except DeliveryError as e:
         e.files = files
@@ -250,15 +252,16 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             record_attempt(con, month, municipality, files, "rejected", str(e), load_id)
         raise
     finally:
-        for t in ("stg_dream_rows", "stg_dream_months_all", "stg_dream_benefit_weeks",
+        for t in ("stg_dream_lines", "stg_dream_rows", "stg_dream_keys", "stg_dream_week_cells",
+                  "stg_dream_week_columns", "stg_dream_month_columns", "stg_dream_benefit_weeks",
                   "stg_dream_employment_months", "stg_dream_quarantine"):
             if not _aborted(con):
                 con.execute(f"DROP TABLE IF EXISTS {t}")
     n_q = len(quarantine) + stage.quarantined
     n_w = len(warnings)
     log(f"[{month}] raw load done: {rows['raw.cpr__persons']:,} persons, "
-        f"{rows['raw.dream__benefit_weeks']:,} benefit weeks, {n_q} quarantined, "
-        f"{n_w} warnings")
+        f"{stage.benefit_weeks:,} benefit weeks in {stage.benefit_runs:,} runs, {n_q} "
+        f"quarantined, {n_w} warnings")
     return RawLoadResult(
         delivery_month=month, load_id=load_id, rows=rows, files=files, quarantined=n_q,
         warnings=n_w, extract_date=info["extract_date"].iloc[0], dream_last_week=h.last_week,

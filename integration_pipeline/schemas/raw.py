@@ -262,31 +262,36 @@ def _has_iso_week(year: pd.Series, week: pd.Series) -> pd.Series:
 
 
 class DreamBenefitWeeks(PersonTable):
-    iso_year: Series[pd.Int16Dtype] = pa.Field(
+    first_iso_year: Series[pd.Int16Dtype] = pa.Field(
         in_range={"min_value": 1900, "max_value": 2099},
-        description="ISO year of the week (from the column name y_YYWW: 20YY for YY < 90, "
-                    "else 19YY).")
-    iso_week: Series[pd.Int8Dtype] = pa.Field(
+        description="ISO year of the run's first week (from the column name y_YYWW: 20YY for "
+                    "YY < 90, else 19YY).")
+    first_iso_week: Series[pd.Int8Dtype] = pa.Field(
         in_range={"min_value": 1, "max_value": 53},
-        description="ISO week number 1-53 (WW of the column name y_YYWW).")
+        description="ISO week number 1-53 of the run's first week (WW of y_YYWW).")
+    weeks: Series[pd.Int16Dtype] = pa.Field(
+        ge=1, description="Number of consecutive ISO weeks in the run, all with this code "
+                          "(the run's last week is first week + weeks - 1).")
     benefit_code: Series[str] = pa.Field(
         str_matches=BENEFIT_CODE,
-        description="DREAM benefit code (ydelseskode, 3 digits) of the week; DREAM keeps one "
-                    "code per week (the highest-priority benefit). Labels and groups in "
-                    "ref.dream_code.")
+        description="DREAM benefit code (ydelseskode, 3 digits) of every week of the run; "
+                    "DREAM keeps one code per week (the highest-priority benefit). Labels and "
+                    "groups in ref.dream_code.")
     source_line: Series[pd.Int64Dtype] = source_line_field(DREAM_FILE)
 
     @pa.dataframe_check(
         name="iso_week_exists",
         description="week 53 only in ISO years that have one (28 December in week 53)")
     def _week_exists(cls, df: DataFrame) -> Series[bool]:
-        return _has_iso_week(df["iso_year"], df["iso_week"])
+        return _has_iso_week(df["first_iso_year"], df["first_iso_week"])
 
     class Config:
         name = "raw.dream__benefit_weeks"
-        description = ("DREAM weekly benefit codes in long form: one row per person and ISO "
-                       "week that has a code (empty weeks are not stored).")
-        unique = ["delivery_month", "person_key", "iso_year", "iso_week"]
+        description = ("DREAM weekly benefit codes, run-length encoded: one row per person and "
+                       "run of consecutive ISO weeks with the same code (empty weeks are not "
+                       "stored; a run ends where the code changes or a week is empty). The "
+                       "weeks are exactly those of the file's y_YYWW cells.")
+        unique = ["delivery_month", "person_key", "first_iso_year", "first_iso_week"]
 
 
 class DreamEmploymentMonths(PersonTable):

@@ -1,58 +1,49 @@
--- core.benefit_spell: DREAM weekly codes collapsed to spells of consecutive ISO weeks with the
--- same code (gaps and islands on a running week number).
--- The running week number comes from a small calendar table joined on (iso_year, iso_week)
--- instead of a date computation on every weekly row.
+-- core.benefit_spell: DREAM benefit spells, i.e. maximal runs of consecutive ISO weeks with the
+-- same code. raw.dream__benefit_weeks already stores the weeks run-length encoded (one row per
+-- run), so a spell is a raw row with its dates, ISO week labels and benefit group. Dates and
+-- labels come from a small calendar of ISO weeks (joined twice) instead of being computed on
+-- every row.
 with calendar as (
     select
         y.range::smallint as iso_year,
         w.range::tinyint as iso_week,
-        date_diff('day', date '1990-01-01', core.iso_week_monday(y.range, w.range)) // 7
-            as week_no
+        core.iso_week_monday(y.range, w.range) as monday,
+        date_diff('day', date '1900-01-01', core.iso_week_monday(y.range, w.range)) // 7
+            as week_no,
+        printf('%d-W%02d', y.range, w.range) as label
     from range(1900, 2101) y, range(1, 54) w
     where w.range < 53
        or core.iso_week_monday(y.range, 53) < core.iso_week_monday(y.range + 1, 1)
 ),
 
-weeks as (
-    select b.person_key, b.benefit_code, c.week_no
+runs as (
+    select
+        b.person_key,
+        b.benefit_code,
+        b.weeks,
+        c.monday as first_week_start,
+        c.label as first_iso_week,
+        c.week_no + b.weeks - 1 as last_week_no
     from raw.dream__benefit_weeks b
-    join calendar c using (iso_year, iso_week)
+    join calendar c
+        on c.iso_year = b.first_iso_year and c.iso_week = b.first_iso_week
     where b.delivery_month = $month
-),
-
-numbered as (
-    select
-        *,
-        -- week number minus the row's rank within (person, code): constant along a run of
-        -- consecutive weeks
-        week_no - row_number() over (partition by person_key, benefit_code order by week_no)
-            as island
-    from weeks
-),
-
-spells as (
-    select
-        person_key,
-        benefit_code,
-        date '1990-01-01' + (7 * min(week_no))::integer as first_week_start,
-        date '1990-01-01' + (7 * max(week_no))::integer as last_week_start,
-        count(*) as weeks
-    from numbered
-    group by person_key, benefit_code, island
 ),
 
 final as (
     select
         $month as delivery_month,
-        s.person_key,
-        s.benefit_code,
-        c.benefit_group,
-        strftime(s.first_week_start, '%G-W%V') as first_iso_week,
-        strftime(s.last_week_start, '%G-W%V') as last_iso_week,
-        s.first_week_start,
-        s.last_week_start + 6 as last_week_end,
-        s.weeks
-    from spells s
-    left join ref.dream_code c using (benefit_code)
+        r.person_key,
+        r.benefit_code,
+        g.benefit_group,
+        r.first_iso_week,
+        l.label as last_iso_week,
+        r.first_week_start,
+        l.monday + 6 as last_week_end,
+        r.weeks::bigint as weeks
+    from runs r
+    join calendar l on l.week_no = r.last_week_no
+    left join ref.dream_code g using (benefit_code)
 )
+
 select * from final

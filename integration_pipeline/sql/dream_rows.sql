@@ -6,7 +6,7 @@ select
     l.source_line,
     l.pnr,
     k.person_key,
-    case when l.pnr !~ '^[0-9]{10}$' then 'pnr_invalid'
+    case when coalesce(l.pnr, '') !~ '^[0-9]{10}$' then 'pnr_invalid'  -- empty = NULL
          when c.person_key is null then 'pnr_not_in_cpr'
          when count(*) over (partition by k.person_key) > 1 then 'duplicate_pnr'
     end as rule

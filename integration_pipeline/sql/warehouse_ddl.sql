@@ -68,11 +68,13 @@ create table if not exists raw.permits__residence_permits (
     source_line bigint not null
 );
 
+-- run-length encoded: one row per run of consecutive ISO weeks with the same code
 create table if not exists raw.dream__benefit_weeks (
     delivery_month varchar not null,
     person_key varchar not null,
-    iso_year smallint not null,
-    iso_week tinyint not null,
+    first_iso_year smallint not null,
+    first_iso_week tinyint not null,
+    weeks smallint not null,
     benefit_code varchar not null,
     source_line bigint not null
 );

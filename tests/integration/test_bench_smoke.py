@@ -27,7 +27,10 @@ def test_bench_harness_runs_every_stage_at_tiny_n(tmp_path):
         for name, s in stages.items():
             assert s.get("ok") or s.get("skipped"), (name, s)
         assert stages["dream_load"]["rows"] == stages["b_unpivot"]["rows"] > 0
+        assert stages["dream_load"]["reader"] == "numpy tokenizer"
+        assert stages["dream_load"]["spells"] == stages["dream_load"]["runs"] > 0
         assert stages["load_month"]["quarantined"] == 0
     text = doc.read_text(encoding="utf-8")
     assert "## Machine" in text and "National-scale projection" in text
-    assert "DREAM load / (a) machine limit" in text
+    assert "DREAM load (CSV → benefit spells) / (a) machine limit" in text
+    assert "monthly employment pass" in text

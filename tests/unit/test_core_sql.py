@@ -64,9 +64,10 @@ class Raw:
                         category=category, grundlag=None, forklar=None,
                         citizenship_code="5486")
 
-    def week(self, pk, year, week, code):
-        return self.add("raw.dream__benefit_weeks", person_key=pk, iso_year=year,
-                        iso_week=week, benefit_code=code)
+    def run(self, pk, year, week, code, weeks=1):
+        """A run of `weeks` consecutive ISO weeks with one code, from (year, week)."""
+        return self.add("raw.dream__benefit_weeks", person_key=pk, first_iso_year=year,
+                        first_iso_week=week, weeks=weeks, benefit_code=code)
 
     def grad(self, pk, year, month, degree):
         return self.add("raw.dream__employment_months", person_key=pk, year=year, month=month,
@@ -125,11 +126,17 @@ def test_emigration_between_two_addresses_in_one_municipality_splits_the_spell()
 
 
 def test_benefit_spell_runs_through_week_53():
-    con = (Raw().person("a").week("a", 2015, 52, "130").week("a", 2015, 53, "130")
-           .week("a", 2016, 1, "130").week("a", 2016, 3, "130").build())
-    got = con.execute("SELECT first_iso_week, last_iso_week, weeks FROM core.benefit_spell "
+    # raw runs: 2015-W52..2016-W01 (through week 53), a one-week run after a gap, and a run
+    # across the end of 2016 (52 weeks)
+    con = (Raw().person("a").run("a", 2015, 52, "130", weeks=3).run("a", 2016, 3, "130")
+           .run("a", 2016, 51, "651", weeks=4).build())
+    got = con.execute("SELECT first_iso_week, last_iso_week, first_week_start, last_week_end, "
+                      "weeks, benefit_group FROM core.benefit_spell "
                       "ORDER BY first_week_start").fetchall()
-    assert got == [("2015-W52", "2016-W01", 3), ("2016-W03", "2016-W03", 1)]
+    assert got == [
+        ("2015-W52", "2016-W01", D("2015-12-21"), D("2016-01-10"), 3, "public_support"),
+        ("2016-W03", "2016-W03", D("2016-01-18"), D("2016-01-24"), 1, "public_support"),
+        ("2016-W51", "2017-W02", D("2016-12-19"), D("2017-01-15"), 4, "education")]
 
 
 @pytest.mark.parametrize("code,degree,status", [
@@ -144,13 +151,22 @@ def test_benefit_spell_runs_through_week_53():
 def test_status_precedence(code, degree, status):
     raw = Raw().person("a")
     if code:
-        raw.week("a", 2017, 14, code)
+        raw.run("a", 2017, 12, code, weeks=4)    # 2017-W12..W15 covers the status week
     if degree is not None:
         raw.grad("a", 2017, 4, degree)
     raw.grad("a", 2017, 3, 1.0)  # another month's job must not count
     con = raw.build()
     got = con.execute("SELECT status FROM core.status_at(?, 2017, 14)", [M]).fetchall()
     assert got == [(status,)]
+
+
+def test_status_week_between_two_runs_has_no_benefit():
+    # runs 2017-W10..W13 and W15..W16: the status week 14 lies in the gap
+    con = Raw().person("a").run("a", 2017, 10, "130", weeks=4).run("a", 2017, 15, "130",
+                                                                    weeks=2).build()
+    got = con.execute("SELECT benefit_code, status FROM core.status_at(?, 2017, 14)",
+                      [M]).fetchall()
+    assert got == [(None, "self_supporting_no_income")]
 
 
 def _refugee(raw, pk, permit, first_muni, start, later=None):

@@ -59,6 +59,19 @@ def table(con, name, order="source_line") -> list[dict]:
     return con.execute(f"SELECT * FROM {name} ORDER BY {order}").df().to_dict("records")
 
 
+def expand(runs: list[dict], source_line: int) -> list[tuple[int, int, str]]:
+    """The (iso_year, iso_week, code) weeks of one row's benefit runs."""
+    out = []
+    for r in runs:
+        if r["source_line"] != source_line:
+            continue
+        monday = dt.date.fromisocalendar(int(r["first_iso_year"]), int(r["first_iso_week"]), 1)
+        for k in range(int(r["weeks"])):
+            y, w, _ = (monday + dt.timedelta(weeks=k)).isocalendar()
+            out.append((y, w, r["benefit_code"]))
+    return out
+
+
 # --- the ISO-week calendar and the header -----------------------------------------------------
 
 @pytest.mark.parametrize("year", range(1991, 2031))
@@ -131,11 +144,15 @@ def test_good_file_is_reshaped_to_weeks_and_months(tmp_path):
     con, st = stage(tmp_path)
     assert (st.rows_read, st.persons, st.quarantined, st.unknown_codes) == (3, 3, 0, [])
     assert st.source_format == "csv"
-    weeks = table(con, "stg_dream_benefit_weeks", "source_line, iso_year, iso_week")
-    assert [(w["person_key"], w["iso_year"], w["iso_week"], w["benefit_code"])
-            for w in weeks if w["source_line"] == 2] == [
-        (pk(P1), 2016, 51, "130"), (pk(P1), 2016, 52, "130"), (pk(P1), 2017, 2, "140")]
-    assert st.benefit_weeks == 9
+    # run-length encoded: one row per run of consecutive weeks with one code
+    runs = table(con, "stg_dream_benefit_weeks",
+                 "source_line, first_iso_year, first_iso_week")
+    assert [(r["person_key"], r["first_iso_year"], r["first_iso_week"], r["weeks"],
+             r["benefit_code"]) for r in runs if r["source_line"] == 2] == [
+        (pk(P1), 2016, 51, 2, "130"), (pk(P1), 2017, 2, 1, "140")]
+    # expanded, the runs are the row's coded weeks
+    assert expand(runs, 2) == [(2016, 51, "130"), (2016, 52, "130"), (2017, 2, "140")]
+    assert (st.benefit_weeks, st.benefit_runs) == (9, 6)
     months = table(con, "stg_dream_employment_months")
     assert [(m["year"], m["month"], m["industry_code"], m["employment_degree"])
             for m in months if m["source_line"] == 2] == [(2017, 1, "862100", 0.5)]
@@ -151,7 +168,7 @@ def test_extra_columns_are_accepted_silently(tmp_path):
 
 def test_bom_and_crlf_are_accepted_silently(tmp_path):
     con, st = stage(tmp_path, bom=True, eol="\r\n")
-    assert (st.rows_read, st.quarantined, st.benefit_weeks) == (3, 0, 9)
+    assert (st.rows_read, st.quarantined, st.benefit_weeks, st.benefit_runs) == (3, 0, 9, 6)
     assert table(con, "stg_dream_employment_months")[0]["employment_degree"] == 0.5
 
 
@@ -162,7 +179,8 @@ def test_parquet_file_is_accepted(tmp_path):
                    f"TO '{pq}' (FORMAT parquet)")
     con, st = stage(tmp_path, path=pq)
     assert st.source_format == "parquet"
-    assert (st.rows_read, st.quarantined, st.benefit_weeks) == (3, 0, 9)
+    assert (st.rows_read, st.quarantined, st.benefit_weeks, st.benefit_runs) == (3, 0, 9, 6)
+    assert st.reader.startswith("DuckDB read_csv")
 
 
 # --- row-level quarantine ---------------------------------------------------------------------

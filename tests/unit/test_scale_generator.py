@@ -53,7 +53,37 @@ def test_tiny_delivery_loads_without_quarantine_or_rejects(delivery, tmp_path):
     r = load_month(con, delivery, "2017-06", b"test-key", "0151", log=lambda m: None)
     assert r.raw.quarantined == 0
     assert r.raw.rows["raw.cpr__persons"] == 300
-    assert r.raw.rows["raw.dream__benefit_weeks"] > 0
-    assert r.core_rows["core.benefit_spell"] > 0
+    # benefit weeks are stored as runs: the rows count runs, their lengths the filled cells
+    rows, weeks, runs = _dream_counts(delivery / "dream.csv")
+    assert 0 < runs < weeks
+    assert r.raw.rows["raw.dream__benefit_weeks"] == runs
+    assert con.execute("SELECT count(*), sum(weeks) FROM raw.dream__benefit_weeks"
+                       ).fetchall() == [(runs, weeks)]
+    # one DREAM row per person: every run is a spell
+    assert r.core_rows["core.benefit_spell"] == runs
+    [(counts, loaded)] = con.execute("SELECT records_by_type, rows_loaded FROM audit.load_ledger "
+                                     "WHERE source_file = 'dream.csv'").fetchall()
+    counts = json.loads(counts)
+    assert (counts["rows"], counts["benefit_weeks"], counts["benefit_runs"]) == (rows, weeks,
+                                                                                  runs)
+    assert loaded == runs + counts["employment_months"]
     status = con.execute("SELECT status FROM audit.load_ledger").fetchall()
     assert {s for (s,) in status} == {"loaded"}
+
+
+def _dream_counts(path) -> tuple[int, int, int]:
+    """Data rows, filled week cells and runs of consecutive equal codes in a DREAM CSV, counted in
+    Python (the week columns are consecutive ISO weeks in file order here)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(";")
+    cols = [i for i, c in enumerate(header) if c.startswith("y_")]
+    weeks = runs = 0
+    for line in lines[1:]:
+        cells = line.split(";")
+        prev = ""
+        for i in cols:
+            code = cells[i]
+            weeks += code != ""
+            runs += code != "" and code != prev
+            prev = code
+    return len(lines) - 1, weeks, runs

@@ -58,8 +58,8 @@ VALID: dict[str, list[dict]] = {
         delivery_month=M, person_key=PK, permit_date="2016-02-01", category="Asyl mv.",
         grundlag=11, forklar=1101, citizenship_code="5404", source_line=4)],
     "raw.dream__benefit_weeks": [dict(
-        delivery_month=M, person_key=PK, iso_year=2015, iso_week=53, benefit_code="111",
-        source_line=2)],
+        delivery_month=M, person_key=PK, first_iso_year=2015, first_iso_week=53, weeks=2,
+        benefit_code="111", source_line=2)],
     "raw.dream__employment_months": [dict(
         delivery_month=M, person_key=PK, year=2017, month=4, industry_code="471100",
         employment_degree=0.5, source_line=2)],
@@ -150,7 +150,9 @@ BROKEN = [
     ("raw.cpr__citizenships", {"valid_to": "2017-01-01"}, "current_is_open"),
     ("raw.cpr__extract_info", {"dropped_persons": -1}, "greater_than_or_equal_to"),
     ("raw.permits__residence_permits", {"category": "Asyl"}, "isin"),
-    ("raw.dream__benefit_weeks", {"iso_year": 2016}, "iso_week_exists"),
+    ("raw.dream__benefit_weeks", {"first_iso_year": 2016}, "iso_week_exists"),
+    ("raw.dream__benefit_weeks", {"first_iso_week": 54}, "in_range"),
+    ("raw.dream__benefit_weeks", {"weeks": 0}, "greater_than_or_equal_to"),
     ("raw.dream__benefit_weeks", {"benefit_code": "11"}, "str_matches"),
     ("raw.dream__employment_months", {"month": 13}, "in_range"),
     ("raw.dream__employment_months", {"employment_degree": -0.1}, "greater_than_or_equal_to"),

@@ -1,0 +1,287 @@
+"""Fast path of the DREAM CSV reader: a set-based tokenizer in numpy over the memory-mapped file.
+
+Belongs here: splitting the file into fields with vectorised byte operations, benefit weeks
+run-length encoded straight from the wide rows (no per-week rows), and the monthly cells as
+numbers. Nothing here decides quarantine, rejects or warehouse tables: `extract/dream.py` does,
+and uses this module only for files the fast path fully understands. Anything unusual (a quote
+character, CR line ends, a non-ASCII byte, a row with another number of fields, a week cell that
+is not 3 digits, a `grad_` that is not a plain decimal, a `branche_` that is not digits) raises
+`NotFast`, and the caller reads the file with DuckDB `read_csv` instead, which gives the exact
+rejects and quarantines. Both readers give the same rows (tests/unit/test_dream_scan.py).
+
+Worker threads process line-aligned chunks (numpy releases the GIL for these operations).
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import traceback
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SEMI, NL, QUOTE, CR = 59, 10, 34, 13
+CHUNK_BYTES = 16 << 20
+MAX_GRAD_CHARS = 15           # digits of a grad_ value; more cannot be parsed exactly here
+MAX_BRANCHE_CHARS = 9
+
+
+class NotFast(Exception):
+    """The file needs the general reader (the reason says why)."""
+
+
+@dataclass
+class Layout:
+    """Column positions (0-based) of the validated header."""
+
+    ncol: int
+    weeks: np.ndarray            # column of each week, in calendar order
+    grad: np.ndarray             # column of grad_ per month (calendar order), -1 if missing
+    branche: np.ndarray          # column of branche_ per month, -1 if missing
+
+
+@dataclass
+class Runs:
+    """Benefit runs of the rows [row0, row0 + rows) of the file (row 0 = line 2)."""
+
+    row0: int
+    rows: int
+    row: np.ndarray              # file row of each run
+    first: np.ndarray            # index of the run's first week column
+    weeks: np.ndarray            # number of weeks
+    code: np.ndarray             # benefit code 0-999
+
+
+@dataclass
+class Cells:
+    """Monthly cells with a grad_ or branche_ value of the rows [row0, row0 + rows)."""
+
+    row0: int
+    rows: int
+    row: np.ndarray
+    month: np.ndarray            # index of the month in calendar order
+    has_grad: np.ndarray
+    grad: np.ndarray
+    branche_len: np.ndarray      # 0 = no branche_ value
+    branche: np.ndarray
+
+
+def default_threads() -> int:
+    env = os.environ.get("INTEGRATION_DUCKDB_THREADS", "")
+    return int(env) if env.isdigit() and int(env) > 0 else max(1, os.cpu_count() or 1)
+
+
+class DreamScan:
+    """A memory-mapped DREAM CSV whose first column is PNR. Use as a context manager."""
+
+    def __init__(self, path: Path, layout: Layout, threads: int | None = None):
+        self.path = Path(path)
+        self.layout = layout
+        self.threads = threads or default_threads()
+        self._file = open(self.path, "rb")  # noqa: SIM115 - closed in close()
+        self._mm = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
+        self.data = np.frombuffer(self._mm, np.uint8)
+        try:
+            self.body = self._mm.find(b"\n") + 1     # first byte of line 2
+            if self.body == 0:
+                raise NotFast("no data rows")
+            self.line_starts = self._line_starts()
+        except BaseException as e:
+            traceback.clear_frames(e.__traceback__)
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self.data = None
+        with suppress(BufferError):  # a view still alive somewhere: the GC closes the map
+            self._mm.close()
+        self._file.close()
+
+    def __enter__(self) -> DreamScan:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if tb is not None:  # frames of a NotFast hold views of the map
+            traceback.clear_frames(tb)
+        self.close()
+
+    @property
+    def rows(self) -> int:
+        return len(self.line_starts) - 1
+
+    # --- pass 1: lines and PNRs -------------------------------------------------------------
+
+    def _line_starts(self) -> np.ndarray:
+        """Start of every data line, plus the end of the file (a last line without a newline
+        counts). Also the whole-file screening: quotes, CR and non-ASCII bytes need the general
+        reader."""
+        size = len(self.data)
+        bounds = list(range(self.body, size, CHUNK_BYTES * 4)) + [size]
+
+        def work(i: int) -> np.ndarray:
+            a = self.data[bounds[i]:bounds[i + 1]]
+            if (a == QUOTE).any() or (a == CR).any() or (a >= 128).any():
+                raise NotFast("quotes, CR line ends or non-ASCII bytes")
+            return np.flatnonzero(a == NL) + (bounds[i] + 1)
+
+        with ThreadPoolExecutor(self.threads) as ex:
+            ends = list(ex.map(work, range(len(bounds) - 1)))
+        starts = np.concatenate([np.array([self.body]), *ends])
+        if starts[-1] != size:        # the last line has no newline
+            starts = np.append(starts, size)
+        return starts
+
+    def pnrs(self) -> list[str]:
+        """The PNR field of every data row, trimmed of spaces like DuckDB's trim()."""
+        ls = self.line_starts[:-1]
+        a = self.data
+        n = len(ls)
+        ok = ls + 10 < len(a)
+        idx = np.minimum(ls[:, None] + np.arange(11), len(a) - 1)
+        b = a[idx]
+        ok &= ((b[:, :10] - 48) < 10).all(axis=1) & (b[:, 10] == SEMI)
+        out = np.empty(n, dtype=object)
+        out[ok] = np.ascontiguousarray(b[ok, :10]).view("S10").ravel().astype("U10")
+        for i in np.flatnonzero(~ok):          # rare: not 10 digits (quarantined later)
+            line = bytes(a[ls[i]:self.line_starts[i + 1]]).rstrip(b"\n")
+            out[i] = line.split(b";", 1)[0].decode("ascii").strip(" ")
+        return out.tolist()
+
+    # --- pass 2: runs and monthly cells -----------------------------------------------------
+
+    def runs(self, rows_per_chunk: int | None = None) -> Iterator[Runs]:
+        """Benefit runs, chunk by chunk in file order."""
+        return self._chunks(self._runs, rows_per_chunk)
+
+    def cells(self, rows_per_chunk: int | None = None) -> Iterator[Cells]:
+        """Monthly cells, chunk by chunk in file order."""
+        return self._chunks(self._months, rows_per_chunk)
+
+    def _chunks(self, what, rows_per_chunk: int | None):
+        """Chunks in file order; at most `threads + 1` are in flight (bounded memory)."""
+        n = self.rows
+        if rows_per_chunk is None:
+            avg = max(1, (len(self.data) - self.body) // max(n, 1))
+            rows_per_chunk = max(1, CHUNK_BYTES // avg)
+        starts = list(range(0, n, rows_per_chunk))
+        with ThreadPoolExecutor(self.threads) as ex:
+            pending: list[Future] = []
+            for r0 in starts:
+                pending.append(ex.submit(self._chunk, what, r0, min(r0 + rows_per_chunk, n)))
+                if len(pending) > self.threads:
+                    yield pending.pop(0).result()
+            for f in pending:
+                yield f.result()
+
+    def _chunk(self, what, r0: int, r1: int):
+        lay = self.layout
+        lo, hi = int(self.line_starts[r0]), int(self.line_starts[r1])
+        a = self.data[lo:hi]
+        n = r1 - r0
+        ends = np.flatnonzero((a == SEMI) | (a == NL)).astype(np.int32)
+        if len(ends) == n * lay.ncol - 1 and (len(a) == 0 or a[-1] != NL):
+            ends = np.append(ends, np.int32(len(a)))   # the file's last line has no newline
+        if len(ends) != n * lay.ncol:
+            raise NotFast("a row with another number of fields")
+        e = ends.reshape(n, lay.ncol)
+        last = e[:, -1]
+        if not ((last == len(a)) | (a[np.minimum(last, len(a) - 1)] == NL)).all():
+            raise NotFast("a row with another number of fields")
+        return what(a, e, r0, n)
+
+    def _runs(self, a, e, r0, n) -> Runs:
+        w = self.layout.weeks
+        ws, wl = _spans(e, w)
+        filled = wl > 0
+        if (wl[filled] != 3).any():
+            raise NotFast("a week cell that is not 3 digits")
+        st = ws[filled]
+        d = [a[st + k] - np.uint8(48) for k in range(3)]   # uint8: non-digits wrap above 9
+        if ((d[0] > 9) | (d[1] > 9) | (d[2] > 9)).any():
+            raise NotFast("a week cell that is not 3 digits")
+        code = np.zeros((n, len(w) + 2), np.int16)          # 0 = empty, else code + 1
+        inner = code[:, 1:-1]
+        inner[filled] = d[0].astype(np.int16) * 100 + d[1] * 10 + d[2] + 1
+        change = code[:, 1:] != code[:, :-1]                # (n, weeks + 1)
+        first = np.flatnonzero(filled & change[:, :-1])
+        last = np.flatnonzero(filled & change[:, 1:])
+        nw = len(w)
+        return Runs(r0, n, (first // nw + r0).astype(np.int32), (first % nw).astype(np.int16),
+                    (last - first + 1).astype(np.int16), inner.ravel()[first] - 1)
+
+    def _months(self, a, e, r0, n) -> Cells:
+        lay = self.layout
+        m = len(lay.grad)
+        if m == 0:
+            z = np.zeros(0, np.int32)
+            return Cells(r0, n, z, z.astype(np.int16), z.astype(bool), z.astype(float),
+                         z.astype(np.int8), z)
+        gs, gl = _spans(e, lay.grad)
+        bs, bl = _spans(e, lay.branche)
+        present = (gl > 0) | (bl > 0)
+        idx = np.flatnonzero(present)
+        gl, gs, bl, bs = gl.ravel()[idx], gs.ravel()[idx], bl.ravel()[idx], bs.ravel()[idx]
+        grad = _decimals(a, gs, gl)
+        if (bl > MAX_BRANCHE_CHARS).any():
+            raise NotFast("a branche_ value longer than 9 characters")
+        branche = _digits(a, bs, bl, "branche_")
+        return Cells(r0, n, (idx // m + r0).astype(np.int32), (idx % m).astype(np.int16),
+                     gl > 0, grad, bl.astype(np.int8), branche.astype(np.int32))
+
+
+def _spans(e: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(start, length) of the given columns (never column 0; -1 = missing: length 0) from the
+    field ends `e` (n, ncol). Consecutive columns are sliced, not gathered."""
+    if len(cols) and (cols > 0).all() and (np.diff(cols) == 1).all():
+        block = e[:, cols[0] - 1:cols[-1] + 1]
+        return block[:, :-1] + 1, np.diff(block, axis=1) - 1
+    have = cols > 0
+    c = np.where(have, cols, 1)
+    start = e[:, c - 1] + 1
+    return start, np.where(have, e[:, c] - start, 0)
+
+
+def _digits(a, starts, lens, what):
+    """Integer value of cells made of digits only (empty cells give 0), one character position
+    at a time over all cells."""
+    value = np.zeros(len(lens), np.int64)
+    for k in range(int(lens.max()) if len(lens) else 0):
+        has = lens > k
+        d = a[np.where(has, starts + k, 0)] - np.uint8(48)   # uint8: non-digits wrap above 9
+        if (has & (d > 9)).any():
+            raise NotFast(f"a {what} value that is not digits")
+        value = np.where(has, value * 10 + d, value)
+    return value
+
+
+def _decimals(a, starts, lens):
+    """Value of plain decimals `digits[.digits]` (empty cells give 0). Computed as one exact
+    integer divided by a power of ten, so it equals a correctly rounded parse (DuckDB's)."""
+    width = int(lens.max()) if len(lens) else 0
+    if width > MAX_GRAD_CHARS + 1:
+        raise NotFast("a grad_ value with too many digits")
+    value = np.zeros(len(lens), np.int64)
+    scale = np.zeros(len(lens), np.int64)
+    dot = np.zeros(len(lens), bool)
+    bad = np.zeros(len(lens), bool)
+    for k in range(width):
+        has = lens > k
+        c = a[np.where(has, starts + k, 0)]
+        is_dot = has & (c == ord("."))
+        d = c - np.uint8(48)                               # uint8: non-digits wrap above 9
+        digit = has & ~is_dot
+        # a dot needs a digit on both sides and comes once
+        bad |= (digit & (d > 9)) | (is_dot & (dot | (k == 0) | (lens == k + 1)))
+        value = np.where(digit, value * 10 + d, value)
+        scale += digit & dot
+        dot |= is_dot
+    if bad.any():
+        raise NotFast("a grad_ value that is not a plain decimal")
+    if (value >= 2 ** 53).any():
+        raise NotFast("a grad_ value with too many digits")
+    return value / 10.0 ** scale

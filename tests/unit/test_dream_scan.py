@@ -1,0 +1,344 @@
+"""The two DREAM CSV readers (`extract/dream_scan.py` numpy tokenizer and the general DuckDB
+`read_csv` reader) give identical staged rows and counts; files the tokenizer does not fully
+understand fall back to the general reader, which words the rejects; `_decimals` parses plain
+decimals exactly like float()."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from integration_pipeline.extract import dream_scan
+from integration_pipeline.extract.common import DeliveryError
+from integration_pipeline.extract.dream import stage_dream
+from integration_pipeline.pseudonym import person_key
+from tests.cpr_records import encode, pnr_for
+from tests.privacy import assert_no_cpr
+
+KEY = b"unit-test-key"
+CODES = {"012", "111", "130", "651", "997"}
+P = [pnr_for(dt.date(1980 + i, 1 + i, 1 + i), "MK"[i % 2]) for i in range(6)]
+STRANGER = pnr_for(dt.date(1977, 7, 7))
+FAST = "numpy tokenizer"
+GENERAL = "DuckDB read_csv"
+TABLES = ("stg_dream_benefit_weeks", "stg_dream_employment_months", "stg_dream_quarantine")
+COUNTS = ("rows_read", "persons", "benefit_weeks", "benefit_runs", "employment_months",
+          "quarantined")
+
+# 2015 has 53 ISO weeks: y_1551..y_1602 are five consecutive weeks across the year end. The
+# month columns are out of order; 2015-11 has only grad_, 2016-02 only branche_.
+HEADER = ["PNR", "koen", "y_1551", "y_1552", "y_1553", "y_1601", "y_1602",
+          "grad_2015_11", "branche_2016_01", "grad_2015_12", "branche_2015_12", "grad_2016_01",
+          "branche_2016_02"]
+
+
+def pk(pnr: str) -> str:
+    return person_key(KEY, pnr)
+
+
+def key_of(pnrs: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"pnr": pnrs, "person_key": [pk(p) for p in pnrs]}, dtype="string")
+
+
+def row(pnr, weeks=("", "", "", "", ""), grad_11="", b_01="", grad_12="", b_12="", grad_01="",
+        b_02="", koen="1") -> list[str]:
+    return [pnr, koen, *weeks, grad_11, b_01, grad_12, b_12, grad_01, b_02]
+
+
+# The clean file: several runs per row, a code change without a gap, a gap, runs touching the
+# first and the last week column, a run through week 53, rows without codes.
+CLEAN = [
+    row(P[0], ("130", "130", "651", "651", ""), grad_11="0", b_01="011100", grad_01="0.5"),
+    row(P[1], ("111", "", "111", "111", "111"), grad_12="0.89", b_12="862100"),
+    row(P[2], grad_11="12.25", grad_12="1", b_02="000001"),
+    row(P[3], ("997", "997", "997", "997", "997")),
+    row(P[4]),                                            # nothing at all
+    row(P[5], ("", "130", "", "651", ""), b_12="0", grad_01="00.50", koen=""),
+]
+# (source_line, first_iso_year, first_iso_week, weeks, benefit_code)
+CLEAN_RUNS = [
+    (2, 2015, 51, 2, "130"), (2, 2015, 53, 2, "651"),
+    (3, 2015, 51, 1, "111"), (3, 2015, 53, 3, "111"),
+    (5, 2015, 51, 5, "997"),
+    (7, 2015, 52, 1, "130"), (7, 2016, 1, 1, "651"),
+]
+# (source_line, year, month, industry_code, employment_degree)
+CLEAN_MONTHS = [
+    (2, 2015, 11, None, 0.0), (2, 2016, 1, "011100", 0.5),
+    (3, 2015, 12, "862100", 0.89),
+    (4, 2015, 11, None, 12.25), (4, 2015, 12, None, 1.0), (4, 2016, 2, "000001", None),
+    (7, 2015, 12, "0", None), (7, 2016, 1, None, 0.5),
+]
+
+
+def text(rows, header=HEADER, eol="\n", trailing=True) -> str:
+    body = eol.join(";".join(r) for r in [header, *rows])
+    return body + eol if trailing else body
+
+
+def write(tmp_path: Path, content: str | bytes, bom: bool = False) -> Path:
+    path = tmp_path / "dream.csv"
+    path.write_bytes(content if isinstance(content, bytes) else encode(content, "utf-8", bom))
+    return path
+
+
+def stage(path: Path, fast: bool, cpr=P, codes=CODES):
+    con = duckdb.connect()
+    st = stage_dream(con, path, key_of, codes, {pk(p) for p in cpr}, fast=fast)
+    contents = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+    con.close()
+    return st, contents
+
+
+def both(path: Path, **kw):
+    """Stage with both readers; their rows and counts must be identical."""
+    fast, fast_rows = stage(path, True, **kw)
+    general, general_rows = stage(path, False, **kw)
+    assert fast_rows == general_rows
+    assert {c: getattr(fast, c) for c in COUNTS} == {c: getattr(general, c) for c in COUNTS}
+    assert general.reader == GENERAL
+    return fast, fast_rows
+
+
+def runs(rows) -> list[tuple]:
+    return sorted((r[5], r[1], r[2], r[3], r[4]) for r in rows["stg_dream_benefit_weeks"])
+
+
+def months(rows) -> list[tuple]:
+    return sorted((r[5], r[1], r[2], r[3], r[4]) for r in rows["stg_dream_employment_months"])
+
+
+# --- the fast path: same rows as the general reader -------------------------------------------
+
+@pytest.mark.parametrize(("eol_at_end", "bom"), [(True, False), (False, False), (True, True)],
+                         ids=["newline", "no_trailing_newline", "bom"])
+def test_clean_file_is_read_by_the_tokenizer_with_the_same_rows(tmp_path, eol_at_end, bom):
+    path = write(tmp_path, text(CLEAN, trailing=eol_at_end), bom=bom)
+    st, rows = both(path)
+    assert st.reader == FAST
+    assert runs(rows) == CLEAN_RUNS
+    assert months(rows) == CLEAN_MONTHS
+    assert rows["stg_dream_quarantine"] == []
+    assert {r[0] for r in rows["stg_dream_benefit_weeks"]} == {pk(P[i]) for i in (0, 1, 3, 5)}
+    assert (st.rows_read, st.persons, st.benefit_weeks, st.benefit_runs, st.employment_months,
+            st.quarantined) == (6, 6, 15, 7, 8, 0)
+    assert set(st.seconds) == {"rows", "weeks", "months"}
+
+
+def test_shuffled_columns_and_extra_columns_give_the_same_rows(tmp_path):
+    # week columns out of calendar order and extra columns between them: the layout is not a
+    # contiguous block
+    order = [0, 6, 2, 1, 12, 4, 3, 5, 7, 9, 8, 10, 11]
+    header = [HEADER[i] for i in order]
+    header[1:1] = ["alder"]
+    rows = [[r[i] for i in order] for r in CLEAN]
+    for r in rows:
+        r[1:1] = ["30"]
+    st, got = both(write(tmp_path, text(rows, header)))
+    assert st.reader == FAST
+    assert runs(got) == CLEAN_RUNS and months(got) == CLEAN_MONTHS
+
+
+def test_many_chunks_and_threads_give_the_same_rows(tmp_path, monkeypatch):
+    # tiny chunks: every pass runs over many line-aligned chunks in several threads
+    monkeypatch.setattr(dream_scan, "CHUNK_BYTES", 200)
+    monkeypatch.setenv("INTEGRATION_DUCKDB_THREADS", "3")
+    codes = ["130", "", "651", "997", "111"]
+    many = [row(pnr_for(dt.date(1990, 1, 1) + dt.timedelta(days=i)),
+                tuple(codes[(7 * i + k * (i % 3)) % 5] for k in range(5)),
+                grad_12=str(i % 3), b_02=f"{i:06d}" if i % 2 else "")
+            for i in range(60)]
+    cpr = [r[0] for r in many]
+    st, rows = both(write(tmp_path, text(many, trailing=False)), cpr=cpr)
+    assert st.reader == FAST
+    assert (st.rows_read, st.persons, st.quarantined) == (60, 60, 0)
+    expected_weeks = sum(sum(c != "" for c in r[2:7]) for r in many)
+    assert st.benefit_weeks == expected_weeks
+    assert sum(r[3] for r in rows["stg_dream_benefit_weeks"]) == expected_weeks
+
+
+def test_row_quarantine_stays_on_the_fast_path(tmp_path):
+    rows = [row(P[0], ("130", "", "", "", "")), row("12345", ("130",) * 5),
+            row("ABCDEFGHIJ"), row(STRANGER, ("111", "", "", "", ""), grad_12="1"),
+            row(P[1], ("651", "651", "", "", "")), row(P[2], grad_01="0.5"),
+            row(P[1], ("997", "", "", "", ""))]
+    st, got = both(write(tmp_path, text(rows)))
+    assert st.reader == FAST
+    assert [(q[0], q[2], q[5]) for q in got["stg_dream_quarantine"]] == [
+        (3, "pnr_invalid", None), (4, "pnr_invalid", None), (5, "pnr_not_in_cpr", pk(STRANGER)),
+        (6, "duplicate_pnr", pk(P[1])), (8, "duplicate_pnr", pk(P[1]))]
+    # only the kept rows' runs and months
+    assert runs(got) == [(2, 2015, 51, 1, "130")]
+    assert months(got) == [(7, 2016, 1, None, 0.5)]
+    assert (st.rows_read, st.persons, st.benefit_weeks, st.benefit_runs, st.quarantined) == (
+        7, 2, 1, 1, 5)
+
+
+def test_empty_pnr_is_quarantined_alike(tmp_path):
+    # an empty PNR cell: the same quarantine row from both readers
+    st, got = both(write(tmp_path, text([row(""), *CLEAN])))
+    assert st.reader == FAST
+    [q] = got["stg_dream_quarantine"]
+    assert (q[0], q[5]) == (2, None)
+    assert runs(got) == [(r[0] + 1, *r[1:]) for r in CLEAN_RUNS]
+
+
+def test_pnr_with_spaces_is_trimmed_like_the_general_reader(tmp_path):
+    rows = [row(P[0] + " ", ("130", "", "", "", "")), row(P[1], ("111", "", "", "", ""))]
+    st, got = both(write(tmp_path, text(rows)))
+    assert st.reader == FAST
+    assert got["stg_dream_quarantine"] == []
+    assert runs(got) == [(2, 2015, 51, 1, "130"), (3, 2015, 51, 1, "111")]
+
+
+# --- fallbacks to the general reader ----------------------------------------------------------
+
+def _quoted(rows):
+    rows[1][1] = '"1"'
+    return text(rows)
+
+
+def _navn(rows):
+    return text([[*r, "Søren Ø"] for r in rows], [*HEADER, "navn"])
+
+
+def _cell(col: str, value: str):
+    def edit(rows):
+        rows[1][HEADER.index(col)] = value
+        return text(rows)
+    return edit
+
+
+# (case, the file text made from the clean rows, the reason named in `reader`)
+FALLBACKS = [
+    ("quoted_field", _quoted, "quotes, CR line ends or non-ASCII bytes"),
+    ("crlf", lambda rows: text(rows, eol="\r\n"), "quotes, CR line ends or non-ASCII bytes"),
+    ("non_ascii", _navn, "quotes, CR line ends or non-ASCII bytes"),
+    ("week_two_digits", _cell("y_1552", "12"), "a week cell that is not 3 digits"),
+    ("week_four_digits", _cell("y_1552", "0130"), "a week cell that is not 3 digits"),
+    ("grad_exponent", _cell("grad_2015_12", "1e3"), "a grad_ value that is not a plain decimal"),
+    ("grad_negative", _cell("grad_2015_12", "-1"), "a grad_ value that is not a plain decimal"),
+    ("grad_text", _cell("grad_2015_12", "abc"), "a grad_ value that is not a plain decimal"),
+    ("grad_dot_first", _cell("grad_2015_12", ".5"), "a grad_ value that is not a plain decimal"),
+    ("grad_dot_last", _cell("grad_2015_12", "5."), "a grad_ value that is not a plain decimal"),
+    ("grad_long", _cell("grad_2015_12", "0.12345678901234567"), "too many digits"),
+    ("branche_letters", _cell("branche_2015_12", "A1"), "a branche_ value that is not digits"),
+    ("branche_long", _cell("branche_2015_12", "1234567890"), "longer than 9 characters"),
+]
+
+
+@pytest.mark.parametrize(("make", "reason"), [f[1:] for f in FALLBACKS],
+                         ids=[f[0] for f in FALLBACKS])
+def test_unusual_file_falls_back_to_the_general_reader(tmp_path, make, reason):
+    st, got = both(write(tmp_path, make([list(r) for r in CLEAN])))
+    assert st.reader.startswith(GENERAL) and reason in st.reader, st.reader
+    # the other rows are read as usual
+    assert [r for r in runs(got) if r[0] != 3] == [r for r in CLEAN_RUNS if r[0] != 3]
+    assert [m for m in months(got) if m[0] != 3] == [m for m in CLEAN_MONTHS if m[0] != 3]
+
+
+def test_fallback_values_are_those_of_the_general_reader(tmp_path):
+    # line 3 (P[1]): week 2015-W52 '12' -> code 012 (a number), grad '1e3' is a number,
+    # '-1' is quarantined, branche 'A1' is kept as text
+    rows = [list(r) for r in CLEAN]
+    rows[1][HEADER.index("y_1552")] = "12"
+    rows[1][HEADER.index("grad_2015_12")] = "1e3"
+    rows[1][HEADER.index("branche_2015_12")] = "A1"
+    rows[2][HEADER.index("grad_2015_12")] = "-1"
+    st, got = both(write(tmp_path, text(rows)))
+    assert "a week cell that is not 3 digits" in st.reader
+    assert [r for r in runs(got) if r[0] == 3] == [
+        (3, 2015, 51, 1, "111"), (3, 2015, 52, 1, "012"), (3, 2015, 53, 3, "111")]
+    assert [m for m in months(got) if m[0] in (3, 4)] == [
+        (3, 2015, 12, "A1", 1000.0), (4, 2015, 11, None, 12.25), (4, 2016, 2, "000001", None)]
+    [q] = got["stg_dream_quarantine"]
+    assert (q[0], q[2], q[3], q[5]) == (4, "grad_not_number", "grad_2015_12", pk(P[2]))
+
+
+def test_pnr_not_in_the_first_column_uses_the_general_reader(tmp_path):
+    header = [*HEADER[1:], "PNR"]
+    rows = [[*r[1:], r[0]] for r in CLEAN]
+    st, got = both(write(tmp_path, text(rows, header)))
+    assert st.reader == f"{GENERAL} (PNR is not the first column)"
+    assert runs(got) == CLEAN_RUNS and months(got) == CLEAN_MONTHS
+
+
+# --- file-level rejects: the same error from both readers -------------------------------------
+
+def _rejects(path: Path, **kw) -> DeliveryError:
+    errors = []
+    for fast in (True, False):
+        with pytest.raises(DeliveryError) as e:
+            stage(path, fast, **kw)
+        errors.append(e.value)
+    assert str(errors[0]) == str(errors[1])
+    assert (errors[0].line, errors[0].field) == (errors[1].line, errors[1].field)
+    assert_no_cpr(str(errors[0]), P)
+    return errors[0]
+
+
+@pytest.mark.parametrize(("edit", "trailing"), [("fewer", True), ("more", True),
+                                                ("fewer", False), ("more", False)])
+def test_row_with_another_number_of_fields_rejects_naming_the_line(tmp_path, edit, trailing):
+    rows = [list(r) for r in CLEAN]
+    bad = 1 if trailing else len(rows) - 1           # without a newline: the last row
+    rows[bad] = rows[bad][:-1] if edit == "fewer" else [*rows[bad], "x"]
+    e = _rejects(write(tmp_path, text(rows, trailing=trailing)))
+    assert e.line == bad + 2
+    assert f"dream.csv, line {bad + 2}" in str(e)
+
+
+def test_unknown_benefit_codes_reject_listing_them(tmp_path):
+    rows = [list(r) for r in CLEAN]
+    rows[0][2], rows[3][6] = "123", "777"
+    e = _rejects(write(tmp_path, text(rows)))
+    assert "2 benefit code(s) not in the code table" in str(e)
+    assert str(e).endswith(": 123, 777")
+
+
+# --- _decimals: exact parse of plain decimals -------------------------------------------------
+
+def _parse(cells: list[str]) -> np.ndarray:
+    data = ";".join(cells).encode("ascii")
+    a = np.frombuffer(data, np.uint8)
+    lens = np.array([len(c) for c in cells], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lens + 1)[:-1]]).astype(np.int64)
+    return dream_scan._decimals(a, starts, lens)
+
+
+DECIMALS = ["0", "1", "0.5", "0.89", "12.25", "0.1", "0.2", "0.3", "1.0", "00.50", "2.675",
+            "1.005", "0.33333333333333", "123456789012345", "9007199254740991",
+            "0.00000000000001", "99999999999999.9", "0.7", "4.35", "1.15"]
+
+
+def test_decimals_equal_float_exactly():
+    got = _parse(DECIMALS)
+    assert [float(v) for v in got] == [float(s) for s in DECIMALS]
+
+
+def test_random_decimals_equal_float_exactly():
+    rnd = random.Random(8)
+    cells = []
+    for _ in range(2000):
+        left = str(rnd.randrange(10 ** rnd.randint(1, 8)))
+        right = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 15 - len(left))))
+        cells.append(f"{left}.{right}" if right else left)
+    got = _parse(cells)
+    assert [float(v) for v in got] == [float(s) for s in cells]
+
+
+def test_empty_decimal_cells_are_zero():
+    assert _parse(["", "0.5", ""]).tolist() == [0.0, 0.5, 0.0]
+
+
+@pytest.mark.parametrize("cell", ["1e3", "-1", "abc", ".5", "5.", "1.2.3", "1,5", " 1",
+                                  "0.12345678901234567", "9007199254740993"])
+def test_decimals_refuse_anything_else(cell):
+    with pytest.raises(dream_scan.NotFast):
+        _parse(["0.5", cell])
