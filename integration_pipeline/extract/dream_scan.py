@@ -127,7 +127,9 @@ class DreamScan:
             a = self.data[bounds[i]:bounds[i + 1]]
             if (a == QUOTE).any() or (a == CR).any() or (a >= 128).any():
                 raise NotFast("quotes, CR line ends or non-ASCII bytes")
-            return np.flatnonzero(a == NL) + (bounds[i] + 1)
+            out = np.flatnonzero(a == NL) + (bounds[i] + 1)
+            self._release(bounds[i], bounds[i + 1])
+            return out
 
         with ThreadPoolExecutor(self.threads) as ex:
             ends = list(ex.map(work, range(len(bounds) - 1)))
@@ -192,7 +194,18 @@ class DreamScan:
         last = e[:, -1]
         if not ((last == len(a)) | (a[np.minimum(last, len(a) - 1)] == NL)).all():
             raise NotFast("a row with another number of fields")
-        return what(a, e, r0, n)
+        out = what(a, e, r0, n)
+        self._release(lo, hi)
+        return out
+
+    def _release(self, lo: int, hi: int) -> None:
+        """Drop the mapped pages of a processed byte range from this process's resident set
+        (they stay in the page cache; a later pass faults them in again). Keeps the peak RSS
+        at the chunks in flight instead of the whole file."""
+        if hasattr(mmap, "MADV_DONTNEED") and hi > lo:
+            start = lo - lo % mmap.PAGESIZE
+            with suppress(OSError, ValueError):
+                self._mm.madvise(mmap.MADV_DONTNEED, start, hi - start)
 
     def _runs(self, a, e, r0, n) -> Runs:
         w = self.layout.weeks
