@@ -30,20 +30,26 @@ def sql_statements(name: str) -> list[str]:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for stmt in _statements(sql("warehouse_ddl")):
-        con.execute(stmt)
-    _migrate(con)
+    with transaction(con):
+        migrated = _migrate(con)
+        for stmt in _statements(sql("warehouse_ddl")):
+            con.execute(stmt)
+        if migrated:
+            con.execute("INSERT INTO raw.dream__benefit_weeks BY NAME "
+                        "SELECT * FROM migrate_benefit_runs")
+            con.execute("DROP TABLE migrate_benefit_runs")
 
 
-def _migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring a warehouse written by an older version to the current layout."""
+def _migrate(con: duckdb.DuckDBPyConnection) -> bool:
+    """Take the rows of a table an older version wrote into a temporary table of the current
+    layout and drop the old table (ensure_schema recreates it); True if it did."""
     old = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = "
                       "'raw' AND table_name = 'dream__benefit_weeks' AND column_name = "
                       "'iso_year'").fetchall()[0][0]
     if old:  # one row per person-week (before issue 8) -> runs
-        with transaction(con):
-            for stmt in sql_statements("migrate_dream_benefit_runs"):
-                con.execute(stmt)
+        for stmt in sql_statements("migrate_dream_benefit_runs"):
+            con.execute(stmt)
+    return bool(old)
 
 
 def _statements(text: str) -> list[str]:

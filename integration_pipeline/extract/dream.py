@@ -434,7 +434,9 @@ def _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month, targets
                       dtype=np.int64),
         branche=np.array([pos.get(f"branche_{y}_{m:02d}", -1) for y, m in header.months],
                          dtype=np.int64))
-    with dream_scan.DreamScan(path, layout) as scan:
+    # as many worker threads as the connection's DuckDB threads (INTEGRATION_DUCKDB_THREADS)
+    threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    with dream_scan.DreamScan(path, layout, threads) as scan:
         pnrs = scan.pnrs()
         lines = pd.DataFrame({"source_line": np.arange(2, scan.rows + 2, dtype=np.int64),
                               "pnr": pd.array(pnrs, dtype="string")})

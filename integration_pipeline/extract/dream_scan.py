@@ -71,18 +71,14 @@ class Cells:
     branche: np.ndarray
 
 
-def default_threads() -> int:
-    env = os.environ.get("INTEGRATION_DUCKDB_THREADS", "")
-    return int(env) if env.isdigit() and int(env) > 0 else max(1, os.cpu_count() or 1)
-
-
 class DreamScan:
     """A memory-mapped DREAM CSV whose first column is PNR. Use as a context manager."""
 
     def __init__(self, path: Path, layout: Layout, threads: int | None = None):
+        """`threads` worker threads (default: the machine's cores)."""
         self.path = Path(path)
         self.layout = layout
-        self.threads = threads or default_threads()
+        self.threads = max(1, threads or os.cpu_count() or 1)
         self._file = open(self.path, "rb")  # noqa: SIM115 - closed in close()
         self._mm = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
         self.data = np.frombuffer(self._mm, np.uint8)

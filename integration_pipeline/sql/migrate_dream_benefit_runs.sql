@@ -1,6 +1,7 @@
 -- One-off migration of a warehouse written before issue 8: raw.dream__benefit_weeks from one row
 -- per person-week to one row per run of consecutive ISO weeks with one code (the same weeks,
--- fewer rows). Runs inside the caller's transaction.
+-- fewer rows). Runs inside the caller's transaction, before warehouse_ddl.sql creates the new
+-- table; the caller then moves migrate_benefit_runs into it.
 create temp table migrate_benefit_runs as
 with weeks as (
     select
@@ -31,18 +32,4 @@ select
 from islands
 group by delivery_month, person_key, source_line, benefit_code, island;
 
-drop table raw.dream__benefit_weeks;
-
-create table raw.dream__benefit_weeks (
-    delivery_month varchar not null,
-    person_key varchar not null,
-    first_iso_year smallint not null,
-    first_iso_week tinyint not null,
-    weeks smallint not null,
-    benefit_code varchar not null,
-    source_line bigint not null
-);
-
-insert into raw.dream__benefit_weeks by name select * from migrate_benefit_runs;
-
-drop table migrate_benefit_runs
+drop table raw.dream__benefit_weeks

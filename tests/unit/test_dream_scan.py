@@ -88,8 +88,10 @@ def write(tmp_path: Path, content: str | bytes, bom: bool = False) -> Path:
     return path
 
 
-def stage(path: Path, fast: bool, cpr=P, codes=CODES):
+def stage(path: Path, fast: bool, cpr=P, codes=CODES, threads=None):
     con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {threads}")
     st = stage_dream(con, path, key_of, codes, {pk(p) for p in cpr}, fast=fast)
     contents = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
     con.close()
@@ -148,14 +150,13 @@ def test_shuffled_columns_and_extra_columns_give_the_same_rows(tmp_path):
 def test_many_chunks_and_threads_give_the_same_rows(tmp_path, monkeypatch):
     # tiny chunks: every pass runs over many line-aligned chunks in several threads
     monkeypatch.setattr(dream_scan, "CHUNK_BYTES", 200)
-    monkeypatch.setenv("INTEGRATION_DUCKDB_THREADS", "3")
     codes = ["130", "", "651", "997", "111"]
     many = [row(pnr_for(dt.date(1990, 1, 1) + dt.timedelta(days=i)),
                 tuple(codes[(7 * i + k * (i % 3)) % 5] for k in range(5)),
                 grad_12=str(i % 3), b_02=f"{i:06d}" if i % 2 else "")
             for i in range(60)]
     cpr = [r[0] for r in many]
-    st, rows = both(write(tmp_path, text(many, trailing=False)), cpr=cpr)
+    st, rows = both(write(tmp_path, text(many, trailing=False)), cpr=cpr, threads=3)
     assert st.reader == FAST
     assert (st.rows_read, st.persons, st.quarantined) == (60, 60, 0)
     expected_weeks = sum(sum(c != "" for c in r[2:7]) for r in many)
