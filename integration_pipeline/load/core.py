@@ -12,6 +12,7 @@ from ..warehouse import (
     REFERENCE_TABLES,
     load_reference,
     replace_month,
+    replace_view,
     sql,
     table_exists,
     transaction,
@@ -25,6 +26,8 @@ CORE_STEPS = [
     "core.employment_month", "core_status_at", "core.refugee_received", "core.immigrant",
 ]
 CORE_TABLES = [s for s in CORE_STEPS if "." in s]
+# core tables that are views over raw.* (all months; the raw rows plus derived columns)
+CORE_VIEWS = {"core.employment_month"}
 _PARAM = re.compile(r"\$([a-z_]+)")
 
 
@@ -52,7 +55,10 @@ def build_core(con: duckdb.DuckDBPyConnection, params: ReportParams,
                 run_script(con, step)
                 continue
             q = sql(step.replace(".", "_"))
-            rows[step] = replace_month(con, step, q, bind(q, p), params.delivery_month)
+            if step in CORE_VIEWS:
+                rows[step] = replace_view(con, step, q, params.delivery_month)
+            else:
+                rows[step] = replace_month(con, step, q, bind(q, p), params.delivery_month)
     log(f"[{params.delivery_month}] core built: " + ", ".join(
         f"{t.split('.')[1]}={n:,}" for t, n in rows.items()))
     return rows

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from ..extract import cpr as cpr_x
 from ..extract import dream as dream_x
 from ..extract import permits as permits_x
 from ..extract.common import DeliveryError
-from ..pseudonym import person_key
+from ..pseudonym import keyer
 from ..warehouse import ensure_schema, in_transaction, insert_frame, transaction
 
 RAW_TABLES = [
@@ -62,6 +63,15 @@ def file_info(path: Path) -> FileInfo:
         while chunk := f.read(1 << 24):
             h.update(chunk)
     return FileInfo(name=path.name, size_bytes=path.stat().st_size, sha256=h.hexdigest())
+
+
+def _hash_in_background(paths: list[Path]) -> Future[dict[str, FileInfo]]:
+    """Size and sha256 of the files on a worker thread (hashlib and file reads release the
+    GIL), so the CPR parse need not wait ~1 s per GiB for them."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="sha256")
+    future = pool.submit(lambda: {p.name: file_info(p) for p in paths})
+    pool.shutdown(wait=False)   # the submitted work still runs
+    return future
 
 
 def find_dream(delivery: Path) -> Path:
@@ -128,17 +138,20 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
                 raise DeliveryError(p, "file is missing from the delivery")
             if p.stat().st_size == 0:
                 raise DeliveryError(p, "file is empty (0 bytes)")
-            files[p.name] = file_info(p)
+        hashing = _hash_in_background(list(paths.values()))
+        log(f"[{month}] parsing {paths['cpr'].name} ({paths['cpr'].stat().st_size:,} bytes)")
+        try:
+            cpr = cpr_x.parse_cpr(paths["cpr"], reference.country_codes())
+        finally:
+            files.update(hashing.result())
         _check_not_loaded_elsewhere(con, files[paths["cpr"].name], month)
-
-        log(f"[{month}] parsing {paths['cpr'].name} ({files[paths['cpr'].name].size_bytes:,} bytes)")
-        cpr = cpr_x.parse_cpr(paths["cpr"], reference.country_codes())
         current = cpr.pnr_to_current()
-        keys = {p: person_key(key, c) for p, c in current.items()}
+        key_for = keyer(key)
+        keys = {p: key_for(c) for p, c in current.items()}
 
         def key_of(pnrs: list[str]) -> pd.DataFrame:
             return pd.DataFrame({"pnr": pnrs, "person_key": [
-                keys.get(p) or person_key(key, p) for p in pnrs]}, dtype="string")
+                keys.get(p) or key_for(p) for p in pnrs]}, dtype="string")
 
         ci = files[paths["cpr"].name]
         ci.encoding = cpr.encoding
@@ -177,12 +190,12 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
 
         permits = per.permits.assign(
             delivery_month=month,
-            person_key=per.permits["pnr"].map(lambda p: keys.get(p) or person_key(key, p)),
+            person_key=per.permits["pnr"].map(lambda p: keys.get(p) or key_for(p)),
         ).drop(columns=["pnr"])
         all_keys = dict(keys)
         for p in set(pq["pnr"].dropna()) | set(pw["pnr"].dropna()) | set(
                 cq["pnr"].dropna()) | set(cw["pnr"].dropna()):
-            all_keys.setdefault(p, person_key(key, p))
+            all_keys.setdefault(p, key_for(p))
         quarantine = pd.concat([_issues_frame(cq, month, all_keys),
                                 _issues_frame(pq, month, all_keys)], ignore_index=True)
         warnings = pd.concat([_issues_frame(cw, month, all_keys),

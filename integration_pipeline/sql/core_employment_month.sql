@@ -1,4 +1,6 @@
 -- core.employment_month: DREAM monthly employment (degree of full time and DB07 industry).
+-- A view over raw.dream__employment_months (all delivery months): the rows are the raw rows
+-- plus two derived columns, so a copy of ~50M rows per national month would buy nothing.
 with final as (
     select
         delivery_month,
@@ -10,6 +12,5 @@ with final as (
         industry_code,
         coalesce(employment_degree, 0) > 0 as is_employed
     from raw.dream__employment_months
-    where delivery_month = $month
 )
 select * from final

@@ -245,3 +245,32 @@ def test_age_counts_the_birthday_itself_and_leap_days():
     assert con.execute(q.format("1996-02-29", "2017-03-01")).fetchall() == [(21,)]
     assert con.execute("SELECT core.iso_week_monday(2015, 53), core.iso_week_monday(2017, 14)"
                        ).fetchall() == [(D("2015-12-28"), D("2017-04-03"))]
+
+
+def test_employment_month_is_a_view_of_the_raw_months():
+    con = (Raw().person("a").grad("a", 2017, 2, 0.5).grad("a", 2017, 3, 0.0)
+           .grad("a", 2017, 4, None).build())
+    kind = con.execute("SELECT table_type FROM information_schema.tables WHERE "
+                       "table_schema = 'core' AND table_name = 'employment_month'").fetchall()
+    assert kind == [("VIEW",)]
+    got = con.execute("SELECT delivery_month, person_key, month_start, employment_degree, "
+                      "industry_code, is_employed FROM core.employment_month "
+                      "ORDER BY month_start").fetchall()
+    assert got == [(M, "a", D("2017-02-01"), 0.5, "620100", True),
+                   (M, "a", D("2017-03-01"), 0.0, "620100", False),
+                   (M, "a", D("2017-04-01"), None, "620100", False)]
+
+
+def test_employment_month_table_of_an_older_warehouse_becomes_the_view():
+    raw = Raw().person("a").grad("a", 2017, 2, 0.5)
+    con = raw.build()
+    # a warehouse written before the view: core.employment_month was a copied table
+    con.execute("DROP VIEW core.employment_month")
+    con.execute("CREATE TABLE core.employment_month AS SELECT 'stale' AS delivery_month")
+    params = ReportParams(delivery_month=M, municipality="0151",
+                          period_start=D("2013-01-01"), residence_date=D("2017-06-30"),
+                          status_year=2017, status_week=14)
+    rows = build_core(con, params, log=lambda *_: None)
+    assert rows["core.employment_month"] == 1
+    assert con.execute("SELECT person_key, is_employed FROM core.employment_month").fetchall() \
+        == [("a", True)]
