@@ -36,7 +36,8 @@ DESCRIPTIONS = {
                             "with no emigration between them, and how each spell began.",
     "core.residence_permit": "First-time residence permits with their residence group.",
     "core.benefit_spell": "DREAM weekly codes collapsed to spells of consecutive ISO weeks.",
-    "core.employment_month": "DREAM monthly employment degree and industry.",
+    "core.employment_month": "DREAM monthly employment degree and industry (a view over "
+                             "raw.dream__employment_months).",
     "core.refugee_received": "Cohort: refugees received by the municipality since the period "
                              "start, with age, citizenship and status at the status week.",
     "core.immigrant": "Cohort: immigrants (not refugees) who lived in the municipality since the "

@@ -325,7 +325,8 @@ class EmploymentMonth(PersonTable):
 
     class Config:
         name = "core.employment_month"
-        description = "DREAM monthly employment degree and industry, one row per person-month."
+        description = ("DREAM monthly employment degree and industry, one row per person-month "
+                       "(a view over raw.dream__employment_months).")
         unique = ["delivery_month", "person_key", "year", "month"]
 
 
