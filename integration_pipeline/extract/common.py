@@ -116,7 +116,9 @@ def _latin1_suspects(data: bytes, start: int) -> tuple[int | None, int | None]:
     byte 0x80-0x9F), None where there is none; numpy over the non-ASCII bytes only (a regex
     scan of a 0.5 GiB file takes seconds)."""
     b = np.frombuffer(data, np.uint8)
-    pos = np.flatnonzero(b >= 0x80)
+    step = 64 << 20   # in pieces: a whole-file mask would cost a byte per byte of the file
+    pos = np.concatenate([np.flatnonzero(b[i:i + step] >= 0x80) + i
+                          for i in range(0, len(b), step)] or [np.zeros(0, np.int64)])
     v = b[pos]
     c1 = np.flatnonzero(v <= 0x9F)
     lead = (v[:-1] >= 0xC2) & (v[:-1] <= 0xDF) & (v[1:] <= 0xBF) & (pos[1:] == pos[:-1] + 1)

@@ -7,12 +7,17 @@ cohorts (SQL in `sql/`), anything that writes.
 
 Everything that touches every record is set-based (numpy over the file's bytes): line
 splitting, record types, field slicing, date parsing and the PNR rules (date part, century,
-sex, modulus 11). Python loops run only over the records that get a quarantine or warning entry.
+sex, modulus 11). Text fields are factorised (each distinct value decoded once) and PNRs are
+integer codes in the order of their texts (`_Pnrs`), so matching records to persons, dropping
+duplicates and sorting work on integers; texts and `datetime.date` objects are made only for
+the output frames. Python loops run only over the records that get a quarantine or warning
+entry, and over the few PNRs that are not 10 digits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,9 +97,11 @@ class CprExtract:
 
     def pnr_to_current(self) -> dict[str, str]:
         """Every number seen for a kept person (old and current) -> the current number."""
-        m = dict(zip(self.persons["pnr"], self.persons["pnr_current"], strict=True))
-        m.update({c: c for c in self.persons["pnr_current"]})
-        kept = set(self.persons["pnr_current"])
+        old, current = self.persons["pnr"], self.persons["pnr_current"]
+        m = dict(zip(old.tolist(), current.tolist(), strict=True))
+        changed = current[old != current].tolist()   # the others map to themselves already
+        m.update(zip(changed, changed, strict=True))
+        kept = set(current.tolist())
         m.update({old: new for old, new in self.renumbered.items() if new in kept})
         return m
 
@@ -127,45 +134,17 @@ def pnr_mod11_ok(pnr: str) -> bool:
     return sum(int(c) * w for c, w in zip(pnr, MOD11_WEIGHTS, strict=True)) % 11 == 0
 
 
-def _pnr_matrix(pnrs: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(n, 10) digit matrix of the PNRs and a mask of those that are 10 digits."""
-    m = _bytes_matrix(pnrs, 10).astype(np.int64) - 48
-    return m, ((m >= 0) & (m <= 9)).all(axis=1)
-
-
-def pnr_birth_dates(pnrs: pd.Series) -> np.ndarray:
-    """Vectorised `pnr_birth_date`: datetime64[D], NaT where the date part is not a real date."""
-    m, ok = _pnr_matrix(pnrs)
+def _birth_dates(m: np.ndarray) -> np.ndarray:
+    """Vectorised `pnr_birth_date` of an (n, 10) matrix of PNR digits (0-9): datetime64[D],
+    NaT where the date part is not a real date."""
     dd, mm, yy, d7 = m[:, 0] * 10 + m[:, 1], m[:, 2] * 10 + m[:, 3], m[:, 4] * 10 + m[:, 5], m[:, 6]
     century = np.where(d7 <= 3, 1900,
                        np.where((d7 == 4) | (d7 == 9), np.where(yy <= 36, 2000, 1900),
                                 np.where(yy <= 57, 2000, 1800)))
-    return _make_dates(century + yy, mm, dd, ok)
-
-
-def pnr_sexes(pnrs: pd.Series) -> np.ndarray:
-    m, _ = _pnr_matrix(pnrs)
-    return np.where(m[:, 9] % 2 == 1, "M", "K").astype(object)
-
-
-def pnr_mod11(pnrs: pd.Series) -> np.ndarray:
-    m, ok = _pnr_matrix(pnrs)
-    return ok & ((m @ np.array(MOD11_WEIGHTS)) % 11 == 0)
+    return _make_dates(century + yy, mm, dd, np.ones(len(m), dtype=bool))
 
 
 # --- parsing ---------------------------------------------------------------------------------
-
-def _bytes_matrix(s: pd.Series, width: int) -> np.ndarray:
-    """(n, width) uint8 matrix of a string column, NUL-padded (None -> all NUL). Characters
-    outside ISO-8859-1 become '?' (they are never valid in the fields parsed here)."""
-    values = s.to_numpy(dtype=object, na_value="")
-    try:
-        fixed = values.astype(f"S{width}")
-    except UnicodeEncodeError:
-        fixed = np.array([v.encode("latin-1", errors="replace")[:width] for v in values],
-                         dtype=f"S{width}")
-    return np.frombuffer(fixed.tobytes(), np.uint8).reshape(len(values), width)
-
 
 def _make_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """datetime64[D] of (y, m, d); NaT where not ok or not a real date."""
@@ -185,13 +164,14 @@ def _parse_date_bytes(b: np.ndarray, fmt: str) -> tuple[np.ndarray, np.ndarray]:
 
     `timestamp`: `yyyyMMddHHmm`, 12 digits, only the date part used; `date`: `yyyy-MM-dd`."""
     width = 12 if fmt == "timestamp" else 10
-    if b.shape[1] < width + 1:
-        b = np.pad(b, ((0, 0), (0, width + 1 - b.shape[1])))
+    if b.shape[1] < width:
+        b = np.pad(b, ((0, 0), (0, width - b.shape[1])))
     longer = (b[:, width:] != 0).any(axis=1)
     b = b[:, :width]
     blank = ((b == 32) | (b == 0)).all(axis=1) & ~longer
-    digit = (b >= 48) & (b <= 57)
-    n = b.astype(np.int64) - 48
+    n = b - np.uint8(48)   # a byte below '0' wraps past 9
+    digit = n <= 9
+    n = n.astype(np.int32)
     if fmt == "timestamp":
         shape = digit.all(axis=1)
         y, m, d = (n[:, 0] * 1000 + n[:, 1] * 100 + n[:, 2] * 10 + n[:, 3],
@@ -207,25 +187,112 @@ def _parse_date_bytes(b: np.ndarray, fmt: str) -> tuple[np.ndarray, np.ndarray]:
 def _date_objects(dates: np.ndarray) -> np.ndarray:
     """datetime64[D] -> object array of `datetime.date` (None for NaT); equal dates share one
     object (a date object per row costs ~50 bytes, there are few distinct dates)."""
-    u, inv = np.unique(dates.astype("datetime64[D]"), return_inverse=True)
-    return u.astype(object)[inv.ravel()]
+    inv, u = pd.factorize(dates.astype("datetime64[D]").view(np.int64), sort=True)
+    return u.view("datetime64[D]").astype(object)[inv]
 
 
-def _texts(raw: np.ndarray, strip: bool = False, canon: dict[str, str] | None = None,
-           ) -> np.ndarray:
-    """`S` byte strings -> object array of ISO-8859-1 `str` (trailing NULs dropped, as numpy
-    does); equal values share one object (`canon` shares them across calls)."""
-    if len(raw) == 0:
-        return np.empty(0, dtype=object)
-    u, inv = np.unique(raw, return_inverse=True)
-    vals = [v.decode("latin-1") for v in u.tolist()]
-    if strip:
-        vals = [v.strip() for v in vals]
-    if canon is not None:
-        vals = [canon.setdefault(v, v) for v in vals]
-    obj = np.empty(len(vals), dtype=object)
-    obj[:] = vals
-    return obj[inv.ravel()]
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+@dataclass
+class _Text:
+    """A text field, factorised: the texts are `values[codes]` (each distinct value decoded
+    once; masks and stripping work on the few values, not on every row)."""
+
+    codes: np.ndarray
+    values: np.ndarray     # object array of str
+
+    def __getitem__(self, rows: np.ndarray) -> _Text:
+        return _Text(self.codes[rows], self.values)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def strip(self) -> _Text:
+        return _Text(self.codes, _objects([v.strip() for v in self.values]))
+
+    def isin(self, allowed: Iterable[str]) -> np.ndarray:
+        allowed = set(allowed)
+        return np.array([v in allowed for v in self.values], dtype=bool)[self.codes]
+
+    def objects(self) -> np.ndarray:
+        return self.values[self.codes]
+
+    def blank_to_none(self) -> np.ndarray:
+        """Stripped texts, None for blank ones."""
+        return _objects([v.strip() or None for v in self.values])[self.codes]
+
+
+def _factorize(b: np.ndarray) -> _Text:
+    """(n, w) uint8 field bytes (w <= 8) -> `_Text`; a value's text is its ISO-8859-1 decoding
+    with trailing NULs dropped (as numpy's `S` dtype does)."""
+    w = b.shape[1]
+    key = np.zeros(len(b), np.uint64)
+    for k in range(w):
+        key = (key << np.uint64(8)) | b[:, k]
+    inv, u = pd.factorize(key, sort=True)
+    raw = u.astype(">u8").view(np.uint8).reshape(-1, 8)[:, 8 - w:].copy().view(f"S{w}").ravel()
+    return _Text(inv, _objects([v.decode("latin-1") for v in raw.tolist()]))
+
+
+class _Pnrs:
+    """Every distinct PNR text of the extract (the 10-character PNR and PNRGAELD fields, trailing
+    NULs dropped and stripped) as an integer code, in the texts' order, with the facts the rules
+    need per code. Texts of 10 digits are coded as numbers; the others (blank, short, odd
+    characters) are decoded one by one, as they are few."""
+
+    def __init__(self, fields: list[np.ndarray]):
+        """`fields`: (n, 10) uint8 matrices; their rows' codes are in `self.codes`."""
+        values, digit_rows, odd_rows = [], [], []
+        for b in fields:
+            ok = ((b >= 48) & (b <= 57)).all(axis=1)
+            v = np.zeros(len(b), np.int64)
+            for k in range(10):
+                v = v * 10 + (b[:, k] - 48)
+            values.append(v[ok])
+            digit_rows.append(ok)
+            odd_rows.append([r.decode("latin-1").strip()
+                             for r in b[~ok].copy().view("S10").ravel().tolist()])
+        inv, numbers = pd.factorize(np.concatenate(values), sort=True)
+        digits = np.empty((len(numbers), 10), np.uint8)
+        for k in range(10):
+            digits[:, k] = numbers // 10 ** (9 - k) % 10
+        texts = (digits + 48).view("S10").ravel()
+        odd = sorted({t for rows in odd_rows for t in rows})
+        # the odd texts merged into the digit texts' order: `before[j]` digit texts sort first
+        before = np.searchsorted(texts, np.array([t.encode("latin-1") for t in odd], dtype="S10"))
+        digit_code = np.arange(len(numbers)) + np.searchsorted(before, np.arange(len(numbers)),
+                                                               side="right")
+        odd_code = before + np.arange(len(odd))
+        self.text = np.empty(len(numbers) + len(odd), dtype=object)
+        self.text[digit_code] = [t.decode("latin-1") for t in texts.tolist()]
+        self.text[odd_code] = odd
+        odd_index = dict(zip(odd, odd_code.tolist(), strict=True))
+        self.blank = odd_index.get("", -1)
+        self.born = np.full(len(self.text), np.datetime64("NaT"), dtype="datetime64[D]")
+        self.born[digit_code] = _birth_dates(digits.astype(np.int64))
+        self.male = np.zeros(len(self.text), dtype=bool)
+        self.male[digit_code] = digits[:, 9] % 2 == 1
+        self.mod11 = np.zeros(len(self.text), dtype=bool)
+        self.mod11[digit_code] = digits.astype(np.int64) @ np.array(MOD11_WEIGHTS) % 11 == 0
+        self.codes: list[np.ndarray] = []
+        at = 0
+        for ok, rows in zip(digit_rows, odd_rows, strict=True):
+            c = np.empty(len(ok), np.int64)
+            n = int(ok.sum())
+            c[ok] = digit_code[inv[at:at + n]]
+            c[~ok] = [odd_index[t] for t in rows]
+            self.codes.append(c)
+            at += n
+
+    def mask(self, codes: np.ndarray) -> np.ndarray:
+        """A per-code mask set for `codes`."""
+        m = np.zeros(len(self.text), dtype=bool)
+        m[codes] = True
+        return m
 
 
 @dataclass
@@ -274,10 +341,12 @@ def _split_lines(path: Path) -> tuple[_Lines, str]:
     re-encoded to ISO-8859-1 first so that positions count characters."""
     data = read_bytes(path)
     encoding = detect_encoding(path, data)
-    if encoding != "latin-1":
+    if encoding != "latin-1" and not data.isascii():   # ASCII bytes are ISO-8859-1 already
         data = data.decode(encoding).encode("latin-1", errors="replace")
     buf = np.frombuffer(data, np.uint8)
-    ends = np.flatnonzero(buf == 10)
+    step = 1 << 26   # in pieces: a mask of the whole file would double the memory it takes
+    ends = np.concatenate([np.zeros(0, np.int64)] + [
+        np.flatnonzero(buf[i:i + step] == 10) + i for i in range(0, len(buf), step)])
     if len(buf) and buf[-1] != 10:
         ends = np.append(ends, len(buf))
     starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
@@ -303,29 +372,42 @@ def _split_lines(path: Path) -> tuple[_Lines, str]:
     return _Lines(buf, starts, length, lineno, rec), encoding
 
 
-def _slice(lines: _Lines, rec: str, canon: dict[str, str]) -> pd.DataFrame:
-    """The used fields of every full-length record of type `rec`: text columns (`pnr` stripped,
-    its strings shared through `canon`); a date field `f` as `f` (`datetime.date` objects, None
-    when blank or bad), `f__bad` (not blank and not a valid date) and `f__text` (the field's
-    text where bad, else None)."""
+class _Table(dict):
+    """Columns (numpy arrays or `_Text`) of equal length, by field name."""
+
+    def take(self, rows: np.ndarray) -> _Table:
+        """The rows where the mask `rows` is set (a new table, sharing the columns when that
+        is every row)."""
+        if rows.all():
+            return _Table(self)
+        return _Table({k: v[rows] for k, v in self.items()})
+
+
+def _slice(lines: _Lines, rec: str, bad_text: dict[tuple[int, str], str]) -> _Table:
+    """The used fields of every full-length record of type `rec`: `lineno`; the 10-character
+    fields (`pnr`, `pnrgaeld`) as (n, 10) bytes, for `_Pnrs`; the other text fields as `_Text`;
+    a date field `f` as `f` (datetime64[D], NaT when blank or bad) and `f__bad` (not blank and
+    not a valid date), with the text of each bad one in `bad_text[lineno, f]`."""
     length, fields = LAYOUT[rec]
     sel = lines.take((lines.rec == rec.encode()) & (lines.length >= length))
-    out: dict[str, np.ndarray] = {"lineno": sel.lineno}
-    for name, start, n in fields:
-        if name not in USED_FIELDS[rec]:
-            continue
-        b = sel.field(start, n)
+    out = _Table(lineno=sel.lineno)
+    used = [(name, start, n) for name, start, n in fields if name in USED_FIELDS[rec]]
+    # one copy of the bytes that hold the used fields; each field is a view of it
+    first = min(start for _, start, _ in used)
+    block = sel.field(first, max(start + n for _, start, n in used) - first)
+    for name, start, n in used:
+        b = block[:, start - first:start - first + n]
         if name in DATE_FIELDS:
             dates, bad = _parse_date_bytes(b, DATE_FIELDS[name])
-            text = np.full(len(bad), None, dtype=object)
-            text[bad] = _texts(b[bad].copy().view(f"S{n}").ravel())
-            out[name], out[name + "__bad"], out[name + "__text"] = _date_objects(dates), bad, text
-        elif name == "pnr":
-            out[name] = _texts(b.copy().view(f"S{n}").ravel(), strip=True, canon=canon)
+            raw = b[bad].copy().view(f"S{n}").ravel().tolist()
+            for line, text in zip(sel.lineno[bad].tolist(), raw, strict=True):
+                bad_text[line, name] = text.decode("latin-1")
+            out[name], out[name + "__bad"] = dates, bad
+        elif n == 10:
+            out[name] = b.copy()
         else:
-            out[name] = _texts(b.copy().view(f"S{n}").ravel())
-        del b
-    return pd.DataFrame(out)
+            out[name] = _factorize(b)
+    return out
 
 
 def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract:
@@ -372,51 +454,59 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
                     f"{n} record(s) of type {rec} skipped (not used by the pipeline)")
 
     _quarantine_short(lines, issues)
-    canon: dict[str, str] = {}
-    frames = {rec: _slice(lines, rec, canon)
-              for rec in ("001", "002", "005", "010", "023", "024", "027")}
-    del lines, canon   # the file's bytes are not needed any more
+    bad_text: dict[tuple[int, str], str] = {}
+    t = {rec: _slice(lines, rec, bad_text)
+         for rec in ("001", "002", "005", "010", "023", "024", "027")}
+    del lines   # the file's bytes are not needed any more
+    pnrs = _Pnrs([t[rec].pop("pnr") for rec in t] + [t["001"].pop("pnrgaeld")])
+    for rec, codes in zip(t, pnrs.codes[:-1], strict=True):
+        t[rec]["pnr"] = codes
+    t["001"]["pnrgaeld"] = pnrs.codes[-1]
+    del pnrs.codes
 
-    persons, bad_pnrs, dropped = _persons(frames["001"], issues)
+    persons, p, bad, dropped = _persons(t["001"], pnrs, issues)
     # an old number whose current number has its own 001 record still denotes that person
-    f001 = frames["001"]
-    changed = f001["pnr"].map(dropped).eq("60")
-    renumbered = dict(zip(f001.loc[changed, "pnr"], f001.loc[changed, "pnrgaeld"].str.strip(),
-                          strict=True))
+    f001 = t.pop("001")
+    changed = np.flatnonzero(dropped.changed[f001["pnr"]])
+    renumbered = dict(zip(pnrs.text[f001["pnr"][changed]].tolist(),
+                          pnrs.text[f001["pnrgaeld"][changed]].tolist(), strict=True))
     # records of quarantined/dropped persons, and records with no 001, leave with them
-    kept = set(persons["pnr"])
+    kept = pnrs.mask(p["pnr"])
     for rec in ("002", "005", "010", "023", "024", "027"):
-        df = frames[rec]
-        orphan = ~df["pnr"].isin(kept)
-        for row in df[orphan].itertuples():
-            if row.pnr in dropped:
-                continue
-            reason = ("PNR quarantined on its 001 record" if row.pnr in bad_pnrs
+        codes = t[rec]["pnr"]
+        orphan = ~kept[codes]
+        for i in np.flatnonzero(orphan & ~dropped.any[codes]).tolist():
+            reason = ("PNR quarantined on its 001 record" if bad[codes[i]]
                       else "no valid 001 person record for this PNR")
-            issues.quarantine(row.lineno, rec, "orphan_record", "PNR", reason, pnr=row.pnr)
-        frames[rec] = df[~orphan]
+            issues.quarantine(int(t[rec]["lineno"][i]), rec, "orphan_record", "PNR", reason,
+                              pnr=pnrs.text[codes[i]])
+        t[rec] = t[rec].take(~orphan)
 
     ignored = 0
     for rec in ("023", "024", "027"):
-        df = frames[rec]
-        annkor = df["annkor"].str.strip()
-        ignored += int(annkor.isin(["A", "K"]).sum())
-        for r in df[~annkor.isin(["", "A", "K"])].itertuples():
-            issues.quarantine(r.lineno, rec, "unknown_annkor", "ANNKOR",
-                              f"ANNKOR {r.annkor!r} is not blank, A or K", pnr=r.pnr)
-        frames[rec] = df[annkor == ""]
+        annkor = t[rec]["annkor"]
+        stripped = annkor.strip()
+        ignored += int(stripped.isin(["A", "K"]).sum())
+        unknown = np.flatnonzero(~stripped.isin(["", "A", "K"]))
+        for line, a, code in zip(t[rec]["lineno"][unknown].tolist(),
+                                 annkor.objects()[unknown].tolist(),
+                                 t[rec]["pnr"][unknown].tolist(), strict=True):
+            issues.quarantine(line, rec, "unknown_annkor", "ANNKOR",
+                              f"ANNKOR {a!r} is not blank, A or K", pnr=pnrs.text[code])
+        t[rec] = t[rec].take(stripped.isin([""]))
 
-    del f001
-    addresses = _addresses(frames.pop("002"), frames.pop("023"), issues, extract_date)
-    migrations = _migrations(frames.pop("005"), frames.pop("024"), issues, known_countries)
-    citizenships = _citizenships(frames.pop("010"), frames.pop("027"), issues, known_countries)
+    addresses = _addresses(t.pop("002"), t.pop("023"), pnrs, bad_text, issues, extract_date)
+    migrations = _migrations(t.pop("005"), t.pop("024"), pnrs, bad_text, issues,
+                             known_countries)
+    citizenships = _citizenships(t.pop("010"), t.pop("027"), pnrs, bad_text, issues,
+                                 known_countries)
 
     return CprExtract(
         extract_date=extract_date, previous_extract_date=previous,
         task_number=header[13:19].strip(), encoding=encoding, persons=persons,
         addresses=addresses, migrations=migrations, citizenships=citizenships, issues=issues,
         record_counts=counts, skipped_record_types=skipped,
-        dropped_persons=_count_dropped(dropped), ignored_history_rows=ignored,
+        dropped_persons=_count_dropped(dropped.status), ignored_history_rows=ignored,
         renumbered=renumbered)
 
 
@@ -441,212 +531,268 @@ def _count_dropped(dropped: dict[str, str]) -> dict[str, int]:
     return out
 
 
-def _persons(df: pd.DataFrame, issues: Issues) -> tuple[pd.DataFrame, set[str], dict[str, str]]:
-    bad: set[str] = set()
-    born = pnr_birth_dates(df["pnr"])
-    invalid = np.isnat(born)
-    for r in df[invalid].itertuples():
-        issues.quarantine(r.lineno, "001", "pnr_invalid_date", "PNR",
-                          "the PNR's date part (DDMMYY with the century digit) is not a real "
-                          "date", pnr=r.pnr)
-        bad.add(r.pnr)
-    status = df["status"].str.strip()
-    drop = ~invalid & status.isin(list(DROPPED_STATUSES))
-    dropped: dict[str, str] = dict(zip(df.loc[drop, "pnr"], status[drop], strict=True))
-    keep = ~invalid & ~drop
-    p = df[keep].assign(status=status[keep], born_pnr=_date_objects(born[keep]),
-                        koen=df.loc[keep, "koen"].str.strip())
-    current = p["pnrgaeld"].str.strip()
-    current = current.where(current != "", p["pnr"])
-    other = current != p["pnr"]
-    bad_current = other.copy()
-    bad_current[other] = np.isnat(pnr_birth_dates(current[other]))
-    for r in p[bad_current].itertuples():
-        issues.warn(r.lineno, "001", "pnrgaeld_invalid", "PNRGAELD",
-                    "current number is not a valid PNR; the record's PNR is used", pnr=r.pnr)
-    p["pnr_current"] = current.where(~bad_current, p["pnr"])
-    p = p[["lineno", "pnr", "pnr_current", "status", "statushaenstart", "statushaenstart__bad",
-           "koen", "foed_dt", "foed_dt__bad", "foed_dt_umrk", "start_dt", "start_dt__bad",
-           "slut_dt", "slut_dt__bad", "born_pnr"]].reset_index(drop=True)
-    status_date, bad_sd = p["statushaenstart"], p["statushaenstart__bad"]
-    birth, bad_birth = p["foed_dt"], p["foed_dt__bad"]
-    start, bad_start = p["start_dt"], p["start_dt__bad"]
-    end, bad_end = p["slut_dt"], p["slut_dt__bad"]
-    for mask, fld in ((bad_sd, "STATUSHAENSTART"), (bad_birth, "FOED_DT"),
-                      (bad_start, "START_DT-PERSON"), (bad_end, "SLUT_DT-PERSON")):
-        for r in p[mask].itertuples():
-            issues.quarantine(r.lineno, "001", "bad_date", fld, "not a valid date", pnr=r.pnr)
-            bad.add(r.pnr)
-    p = p.assign(status_date=status_date, birth_date_rec=birth, start_date=start, end_date=end)
-    p = p[~p["pnr"].isin(bad)].copy()
+@dataclass
+class _Dropped:
+    """Persons dropped by status: PNR -> status, in the order the rules drop them, and per-code
+    masks of the dropped PNRs and of those dropped as changed numbers (status 60)."""
 
-    sex_pnr = pd.Series(pnr_sexes(p["pnr"]), index=p.index)
-    koen_ok = p["koen"].isin(["M", "K"])
-    for r in p[~koen_ok & (p["koen"] != "")].itertuples():
-        issues.warn(r.lineno, "001", "koen_invalid", "KOEN",
-                    f"KOEN {r.koen!r} is not M/K; sex taken from the PNR", pnr=r.pnr)
-    p["sex"] = p["koen"].where(koen_ok, sex_pnr)
-    for r in p[koen_ok & (p["koen"] != sex_pnr)].itertuples():
-        issues.warn(r.lineno, "001", "koen_disagrees", "KOEN",
-                    "KOEN disagrees with the PNR's last digit; KOEN is used", pnr=r.pnr)
-    has_birth = p["birth_date_rec"].notna()
-    for r in p[has_birth & (p["birth_date_rec"] != p["born_pnr"])].itertuples():
-        issues.warn(r.lineno, "001", "foed_dt_disagrees", "FOED_DT",
-                    "FOED_DT disagrees with the PNR's date part; FOED_DT is used", pnr=r.pnr)
-    p["birth_date"] = p["birth_date_rec"].where(has_birth, p["born_pnr"])
-    p["is_birth_date_uncertain"] = p["foed_dt_umrk"].str.strip() == "*"
-    p["is_mod11_valid"] = pnr_mod11(p["pnr"])
-    for r in p[~p["is_mod11_valid"]].itertuples():
-        issues.warn(r.lineno, "001", "mod11_failed", "PNR",
-                    "PNR fails the modulus-11 check (allowed for numbers issued since "
-                    "2007-10-01)", pnr=r.pnr)
+    status: dict[str, str]
+    any: np.ndarray
+    changed: np.ndarray
+
+    def add_changed(self, codes: np.ndarray, pnrs: _Pnrs) -> None:
+        for pnr in pnrs.text[codes].tolist():
+            self.status[pnr] = "60"
+        self.any[codes] = self.changed[codes] = True
+
+
+def _persons(t: _Table, pnrs: _Pnrs, issues: Issues,
+             ) -> tuple[pd.DataFrame, _Table, np.ndarray, _Dropped]:
+    """(persons frame, its rows as a table, per-code mask of the PNRs quarantined on a 001
+    record, dropped persons)."""
+    bad = np.zeros(len(pnrs.text), dtype=bool)
+    pnr = t["pnr"]
+    invalid = np.isnat(pnrs.born[pnr])
+    for line, code in zip(t["lineno"][invalid].tolist(), pnr[invalid].tolist(), strict=True):
+        issues.quarantine(line, "001", "pnr_invalid_date", "PNR",
+                          "the PNR's date part (DDMMYY with the century digit) is not a real "
+                          "date", pnr=pnrs.text[code])
+    bad[pnr[invalid]] = True
+    status = t["status"].strip()
+    drop = ~invalid & status.isin(DROPPED_STATUSES)
+    dropped = _Dropped(dict(zip(pnrs.text[pnr[drop]].tolist(), status.objects()[drop].tolist(),
+                                strict=True)), pnrs.mask(pnr[drop]), np.zeros(len(bad), bool))
+    p = t.take(~invalid & ~drop)
+    p["status"] = status[~invalid & ~drop]
+    pnr, current = p["pnr"], p["pnrgaeld"]
+    current = np.where(current == pnrs.blank, pnr, current)
+    bad_current = (current != pnr) & np.isnat(pnrs.born[current])
+    for line, code in zip(p["lineno"][bad_current].tolist(), pnr[bad_current].tolist(),
+                          strict=True):
+        issues.warn(line, "001", "pnrgaeld_invalid", "PNRGAELD",
+                    "current number is not a valid PNR; the record's PNR is used",
+                    pnr=pnrs.text[code])
+    p["pnr_current"] = np.where(bad_current, pnr, current)
+    for col, fld in (("statushaenstart", "STATUSHAENSTART"), ("foed_dt", "FOED_DT"),
+                     ("start_dt", "START_DT-PERSON"), ("slut_dt", "SLUT_DT-PERSON")):
+        rows = p[col + "__bad"]
+        for line, code in zip(p["lineno"][rows].tolist(), pnr[rows].tolist(), strict=True):
+            issues.quarantine(line, "001", "bad_date", fld, "not a valid date",
+                              pnr=pnrs.text[code])
+        bad[pnr[rows]] = True
+    p = p.take(~bad[p["pnr"]])
+
+    pnr = p["pnr"]
+    koen = p["koen"].strip()
+    koen_ok = koen.isin(["M", "K"])
+    odd = np.flatnonzero(~koen_ok & ~koen.isin([""]))
+    for line, k, code in zip(p["lineno"][odd].tolist(), koen.objects()[odd].tolist(),
+                             pnr[odd].tolist(), strict=True):
+        issues.warn(line, "001", "koen_invalid", "KOEN",
+                    f"KOEN {k!r} is not M/K; sex taken from the PNR", pnr=pnrs.text[code])
+    male = pnrs.male[pnr]
+    p["sex"] = np.where(koen_ok, koen.objects(), np.where(male, "M", "K").astype(object))
+    _warn_rows(p, koen_ok & (koen.isin(["M"]) != male), pnrs, issues, "001", "koen_disagrees",
+               "KOEN", "KOEN disagrees with the PNR's last digit; KOEN is used")
+    birth, born = p["foed_dt"], pnrs.born[pnr]
+    has_birth = ~np.isnat(birth)
+    _warn_rows(p, has_birth & (birth != born), pnrs, issues, "001", "foed_dt_disagrees",
+               "FOED_DT", "FOED_DT disagrees with the PNR's date part; FOED_DT is used")
+    p["birth_date"] = np.where(has_birth, birth, born)
+    p["is_birth_date_uncertain"] = p["foed_dt_umrk"].strip().isin(["*"])
+    p["is_mod11_valid"] = pnrs.mod11[pnr]
+    _warn_rows(p, ~p["is_mod11_valid"], pnrs, issues, "001", "mod11_failed", "PNR",
+               "PNR fails the modulus-11 check (allowed for numbers issued since 2007-10-01)")
     # A changed number (status 60) whose current number has its own 001 record: that record
     # is the person; the old one is dropped so each person appears once.
-    own = set(p["pnr"])
-    superseded = (p["pnr_current"] != p["pnr"]) & p["pnr_current"].isin(own)
-    for pnr in p.loc[superseded, "pnr"]:
-        dropped[pnr] = "60"
-    p = p[~superseded]
-    dup = p["pnr"].duplicated(keep="first")
-    for r in p[dup].itertuples():
-        issues.quarantine(r.lineno, "001", "duplicate_person", "PNR",
-                          "a second 001 record for the same PNR", pnr=r.pnr)
-    p = p[~dup]
+    superseded = (p["pnr_current"] != pnr) & pnrs.mask(pnr)[p["pnr_current"]]
+    dropped.add_changed(pnr[superseded], pnrs)
+    p = p.take(~superseded)
+    dup = ~_first(p["pnr"])
+    for line, code in zip(p["lineno"][dup].tolist(), p["pnr"][dup].tolist(), strict=True):
+        issues.quarantine(line, "001", "duplicate_person", "PNR",
+                          "a second 001 record for the same PNR", pnr=pnrs.text[code])
+    p = p.take(~dup)
     # two old numbers pointing to one current number that has no 001 of its own: one person
-    same = p["pnr_current"].duplicated(keep="first")
-    for r in p[same].itertuples():
-        issues.warn(r.lineno, "001", "merged_changed_number", "PNRGAELD",
-                    "another 001 record has the same current number; merged into it",
-                    pnr=r.pnr)
-        dropped[r.pnr] = "60"
-    p = p[~same]
-    return (p[["lineno", "pnr", "pnr_current", "status", "status_date", "sex", "birth_date",
-               "is_birth_date_uncertain", "is_mod11_valid", "start_date", "end_date"]]
-            .rename(columns={"lineno": "source_line"}).reset_index(drop=True), bad, dropped)
+    same = ~_first(p["pnr_current"])
+    _warn_rows(p, same, pnrs, issues, "001", "merged_changed_number", "PNRGAELD",
+               "another 001 record has the same current number; merged into it")
+    dropped.add_changed(p["pnr"][same], pnrs)
+    p = p.take(~same)
+    persons = pd.DataFrame({
+        "source_line": p["lineno"], "pnr": pnrs.text[p["pnr"]],
+        "pnr_current": pnrs.text[p["pnr_current"]], "status": p["status"].objects(),
+        "status_date": _date_objects(p["statushaenstart"]), "sex": p["sex"],
+        "birth_date": _date_objects(p["birth_date"]),
+        "is_birth_date_uncertain": p["is_birth_date_uncertain"],
+        "is_mod11_valid": p["is_mod11_valid"], "start_date": _date_objects(p["start_dt"]),
+        "end_date": _date_objects(p["slut_dt"])})
+    return persons, p, bad, dropped
 
 
-def _dates(df: pd.DataFrame, specs: list[tuple[str, str, str]], rec: str, issues: Issues,
-           ) -> pd.DataFrame:
+def _first(codes: np.ndarray) -> np.ndarray:
+    """Mask of each code's first occurrence."""
+    return ~pd.Series(codes).duplicated(keep="first").to_numpy()
+
+
+def _warn_rows(t: _Table, rows: np.ndarray, pnrs: _Pnrs, issues: Issues, rec: str, rule: str,
+               fld: str, reason: str) -> None:
+    for line, code in zip(t["lineno"][rows].tolist(), t["pnr"][rows].tolist(), strict=True):
+        issues.warn(line, rec, rule, fld, reason, pnr=pnrs.text[code])
+
+
+def _dates(t: _Table, specs: list[tuple[str, str]], rec: str, pnrs: _Pnrs,
+           bad_text: dict[tuple[int, str], str], issues: Issues) -> _Table:
     """Date columns (parsed by `_slice`); a record with an unparseable date is quarantined."""
-    bad_any = np.zeros(len(df), dtype=bool)
-    for col, _fmt, name in specs:
-        bad = df[col + "__bad"].to_numpy()
-        for line, text, pnr in zip(df["lineno"].to_numpy()[bad].tolist(),
-                                   df[col + "__text"].to_numpy()[bad].tolist(),
-                                   df["pnr"].to_numpy()[bad].tolist(), strict=True):
-            issues.quarantine(line, rec, "bad_date", name, f"{text!r} is not a valid date",
-                              pnr=pnr)
+    bad_any = np.zeros(len(t["lineno"]), dtype=bool)
+    for col, name in specs:
+        bad = t[col + "__bad"]
+        for line, code in zip(t["lineno"][bad].tolist(), t["pnr"][bad].tolist(), strict=True):
+            issues.quarantine(line, rec, "bad_date", name,
+                              f"{bad_text[line, col]!r} is not a valid date", pnr=pnrs.text[code])
         bad_any |= bad
-    return df[~bad_any].copy()
+    return t.take(~bad_any)
 
 
-def _addresses(cur: pd.DataFrame, hist: pd.DataFrame, issues: Issues,
-               extract_date: dt.date) -> pd.DataFrame:
-    cur = _dates(cur, [("tilflydto", "timestamp", "TILFLYDTO"),
-                       ("tilflykomdto", "timestamp", "TILFLYKOMDTO"),
-                       ("fraflykomdto", "timestamp", "FRAFLYKOMDTO")], "002", issues)
-    hist = _dates(hist, [("tilflydto", "timestamp", "TILFLYDTO"),
-                         ("fraflydto", "timestamp", "FRAFLYDTO")], "023", issues)
-    fra = cur["fraflykomkod"].str.strip()
-    a = pd.concat([
-        pd.DataFrame({"source_line": cur["lineno"], "pnr": cur["pnr"], "record_type": "002",
-                      "municipality_code": cur["komkod"], "road_code": _blank_to_none(cur["vejkod"]),
-                      "moved_in_date": cur["tilflydto"], "moved_out_date": None,
-                      "moved_to_municipality_date": cur["tilflykomdto"],
-                      "from_municipality_code": fra.where(~fra.isin(["", "0000"]), None),
-                      "from_municipality_date": cur["fraflykomdto"]}),
-        pd.DataFrame({"source_line": hist["lineno"], "pnr": hist["pnr"], "record_type": "023",
-                      "municipality_code": hist["komkod"],
-                      "road_code": _blank_to_none(hist["vejkod"]),
-                      "moved_in_date": hist["tilflydto"], "moved_out_date": hist["fraflydto"],
-                      "moved_to_municipality_date": None, "from_municipality_code": None,
-                      "from_municipality_date": None}),
-    ], ignore_index=True)
-    for r in a[a["moved_in_date"].isna()].itertuples():
-        issues.quarantine(r.source_line, r.record_type, "missing_date", "TILFLYDTO",
-                          "address without a move-in date", pnr=r.pnr)
-    a = a[a["moved_in_date"].notna()]
-    late = (a["moved_in_date"] > extract_date) | (a["moved_out_date"].notna()
-                                                  & (a["moved_out_date"] > extract_date))
-    for r in a[late].itertuples():
-        issues.warn(r.source_line, r.record_type, "date_after_extract", "TILFLYDTO/FRAFLYDTO",
-                    f"address date after the extract date {extract_date}", pnr=r.pnr)
-    backwards = a["moved_out_date"].notna() & (a["moved_out_date"] < a["moved_in_date"])
-    for r in a[backwards].itertuples():
-        issues.quarantine(r.source_line, r.record_type, "moved_out_before_in", "FRAFLYDTO",
-                          "FRAFLYDTO is before TILFLYDTO", pnr=r.pnr)
-    a = a[~backwards]
-    a = a.sort_values(["pnr", "moved_in_date", "source_line"]).reset_index(drop=True)
+def _stack(parts: list[dict[str, np.ndarray]]) -> _Table:
+    """Tables with the same columns, one after the other."""
+    return _Table({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
+
+
+def _frame(t: _Table, order: np.ndarray | None, pnrs: _Pnrs) -> pd.DataFrame:
+    """The rows `order` (None: all, as they are) of `t` as a frame: `pnr` as text, date columns
+    as `datetime.date`."""
+    out = {}
+    for col, v in t.items():
+        if order is not None:
+            v = v[order]
+        if col == "pnr":
+            v = pnrs.text[v]
+        elif v.dtype.kind == "M":
+            v = _date_objects(v)
+        out[col] = v
+    return pd.DataFrame(out)
+
+
+def _addresses(cur: _Table, hist: _Table, pnrs: _Pnrs, bad_text: dict[tuple[int, str], str],
+               issues: Issues, extract_date: dt.date) -> pd.DataFrame:
+    cur = _dates(cur, [("tilflydto", "TILFLYDTO"), ("tilflykomdto", "TILFLYKOMDTO"),
+                       ("fraflykomdto", "FRAFLYKOMDTO")], "002", pnrs, bad_text, issues)
+    hist = _dates(hist, [("tilflydto", "TILFLYDTO"), ("fraflydto", "FRAFLYDTO")], "023", pnrs,
+                  bad_text, issues)
+    nat_c, nat_h = _nat(len(cur["lineno"])), _nat(len(hist["lineno"]))
+    none_h = np.full(len(nat_h), None, dtype=object)
+    fra = cur["fraflykomkod"].strip()
+    a = _stack([
+        {"source_line": cur["lineno"], "pnr": cur["pnr"],
+         "record_type": np.full(len(nat_c), "002", dtype=object),
+         "municipality_code": cur["komkod"].objects(), "road_code": cur["vejkod"].blank_to_none(),
+         "moved_in_date": cur["tilflydto"], "moved_out_date": nat_c,
+         "moved_to_municipality_date": cur["tilflykomdto"],
+         "from_municipality_code": np.where(fra.isin(["", "0000"]), None, fra.objects()),
+         "from_municipality_date": cur["fraflykomdto"]},
+        {"source_line": hist["lineno"], "pnr": hist["pnr"],
+         "record_type": np.full(len(nat_h), "023", dtype=object),
+         "municipality_code": hist["komkod"].objects(),
+         "road_code": hist["vejkod"].blank_to_none(), "moved_in_date": hist["tilflydto"],
+         "moved_out_date": hist["fraflydto"], "moved_to_municipality_date": nat_h,
+         "from_municipality_code": none_h, "from_municipality_date": nat_h}])
+    _issue_rows(a, np.isnat(a["moved_in_date"]), pnrs, issues.quarantine, "missing_date",
+                "TILFLYDTO", "address without a move-in date")
+    a = a.take(~np.isnat(a["moved_in_date"]))
+    limit = np.datetime64(extract_date, "D")
+    moved_in, moved_out = a["moved_in_date"], a["moved_out_date"]
+    has_out = ~np.isnat(moved_out)
+    _issue_rows(a, (moved_in > limit) | (has_out & (moved_out > limit)), pnrs, issues.warn,
+                "date_after_extract", "TILFLYDTO/FRAFLYDTO",
+                f"address date after the extract date {extract_date}")
+    backwards = has_out & (moved_out < moved_in)
+    _issue_rows(a, backwards, pnrs, issues.quarantine, "moved_out_before_in", "FRAFLYDTO",
+                "FRAFLYDTO is before TILFLYDTO")
+    a = a.take(~backwards)
+    # by PNR, move-in date and line (the codes sort as the PNR texts do)
+    order = np.lexsort((a["source_line"], a["moved_in_date"], a["pnr"]))
+    a = _Table({k: v[order] for k, v in a.items()})
     # an address that starts before the previous one ended: both are kept (spells follow the
     # move-in order), the later record is flagged
-    same_person = a["pnr"].eq(a["pnr"].shift())
-    prev_out = a["moved_out_date"].shift()
-    overlap = same_person & prev_out.notna() & (a["moved_in_date"] < prev_out)
-    for r in a[overlap].itertuples():
-        issues.warn(r.source_line, r.record_type, "overlapping_address", "TILFLYDTO",
-                    "address starts before the previous address ended (overlapping "
-                    "address history)", pnr=r.pnr)
-    return a
+    overlap = np.zeros(len(order), dtype=bool)
+    overlap[1:] = ((a["pnr"][1:] == a["pnr"][:-1]) & ~np.isnat(a["moved_out_date"][:-1])
+                   & (a["moved_in_date"][1:] < a["moved_out_date"][:-1]))
+    _issue_rows(a, overlap, pnrs, issues.warn, "overlapping_address", "TILFLYDTO",
+                "address starts before the previous address ended (overlapping address "
+                "history)")
+    return _frame(a, None, pnrs)
 
 
-def _check_country(df: pd.DataFrame, col: str, rec: str, name: str, issues: Issues,
+def _nat(n: int) -> np.ndarray:
+    return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+
+
+def _issue_rows(t: _Table, rows: np.ndarray, pnrs: _Pnrs, add: Callable[..., None], rule: str,
+                fld: str, reason: str) -> None:
+    """An issue for each row of `t` in `rows` (its record type from `record_type`)."""
+    for line, rec, code in zip(t["source_line"][rows].tolist(), t["record_type"][rows].tolist(),
+                               t["pnr"][rows].tolist(), strict=True):
+        add(line, rec, rule, fld, reason, pnr=pnrs.text[code])
+
+
+def _check_country(t: _Table, col: str, rec: str, name: str, pnrs: _Pnrs, issues: Issues,
                    known: set[str] | None) -> None:
     if known is None:
         return
-    codes = df[col].dropna()
-    for idx in codes[~codes.isin(known)].index:
-        issues.warn(int(df.at[idx, "source_line"]), rec, "unknown_country", name,
-                    f"country code {df.at[idx, col]} is not in the CPR country table; "
-                    "reported as unknown", pnr=df.at[idx, "pnr"])
+    codes = t[col]
+    unknown = np.array([c is not None and c not in known for c in codes.tolist()], dtype=bool)
+    for line, c, code in zip(t["source_line"][unknown].tolist(), codes[unknown].tolist(),
+                             t["pnr"][unknown].tolist(), strict=True):
+        issues.warn(line, rec, "unknown_country", name,
+                    f"country code {c} is not in the CPR country table; reported as unknown",
+                    pnr=pnrs.text[code])
 
 
-def _blank_to_none(s: pd.Series) -> pd.Series:
-    s = s.str.strip()
-    return s.where(s != "", None)
+def _migrations(cur: _Table, hist: _Table, pnrs: _Pnrs, bad_text: dict[tuple[int, str], str],
+                issues: Issues, known: set[str] | None) -> pd.DataFrame:
+    cur = _dates(cur, [("udrdto", "UDRDTO")], "005", pnrs, bad_text, issues)
+    hist = _dates(hist, [("udrdto", "UDRDTO"), ("indrdto", "INDRDTO")], "024", pnrs, bad_text,
+                  issues)
+    has_out, has_in = ~np.isnat(hist["udrdto"]), ~np.isnat(hist["indrdto"])
+    h = _Table({"source_line": hist["lineno"], "pnr": hist["pnr"],
+                "record_type": np.full(len(has_out), "024", dtype=object),
+                "emigration_country_code": hist["udr_landekod"].blank_to_none(),
+                "emigration_date": hist["udrdto"],
+                "immigration_country_code": hist["indr_landekod"].blank_to_none(),
+                "immigration_date": hist["indrdto"],
+                "migration_type": np.array(["emigration", "first_immigration",
+                                            "emigration_reentry"], dtype=object)[
+                                                np.where(has_in, 1 + has_out, 0)]})
+    _issue_rows(h, ~has_out & ~has_in, pnrs, issues.quarantine, "missing_date", "UDRDTO/INDRDTO",
+                "024 record with neither an emigration nor an immigration date")
+    n = len(cur["lineno"])
+    m = _stack([h.take(has_out | has_in), {
+        "source_line": cur["lineno"], "pnr": cur["pnr"],
+        "record_type": np.full(n, "005", dtype=object),
+        "emigration_country_code": cur["udr_landekod"].blank_to_none(),
+        "emigration_date": cur["udrdto"],
+        "immigration_country_code": np.full(n, None, dtype=object), "immigration_date": _nat(n),
+        "migration_type": np.full(n, "current_emigration", dtype=object)}])
+    _check_country(m, "emigration_country_code", "024/005", "UDR_LANDEKOD", pnrs, issues, known)
+    _check_country(m, "immigration_country_code", "024", "INDR_LANDEKOD", pnrs, issues, known)
+    return _frame(m, np.lexsort((m["source_line"], m["pnr"])), pnrs)
 
 
-def _migrations(cur: pd.DataFrame, hist: pd.DataFrame, issues: Issues,
-                known: set[str] | None) -> pd.DataFrame:
-    cur = _dates(cur, [("udrdto", "timestamp", "UDRDTO")], "005", issues)
-    hist = _dates(hist, [("udrdto", "timestamp", "UDRDTO"), ("indrdto", "timestamp", "INDRDTO")],
-                  "024", issues)
-    h = pd.DataFrame({"source_line": hist["lineno"], "pnr": hist["pnr"], "record_type": "024",
-                      "emigration_country_code": _blank_to_none(hist["udr_landekod"]),
-                      "emigration_date": hist["udrdto"],
-                      "immigration_country_code": _blank_to_none(hist["indr_landekod"]),
-                      "immigration_date": hist["indrdto"]})
-    has_out = h["emigration_date"].notna()
-    has_in = h["immigration_date"].notna()
-    h["migration_type"] = "emigration"
-    h.loc[has_in & ~has_out, "migration_type"] = "first_immigration"
-    h.loc[has_in & has_out, "migration_type"] = "emigration_reentry"
-    for r in h[~has_out & ~has_in].itertuples():
-        issues.quarantine(r.source_line, "024", "missing_date", "UDRDTO/INDRDTO",
-                          "024 record with neither an emigration nor an immigration date",
-                          pnr=r.pnr)
-    h = h[has_out | has_in]
-    c = pd.DataFrame({"source_line": cur["lineno"], "pnr": cur["pnr"], "record_type": "005",
-                      "emigration_country_code": _blank_to_none(cur["udr_landekod"]),
-                      "emigration_date": cur["udrdto"], "immigration_country_code": None,
-                      "immigration_date": None, "migration_type": "current_emigration"})
-    m = pd.concat([h, c], ignore_index=True)
-    _check_country(m, "emigration_country_code", "024/005", "UDR_LANDEKOD", issues, known)
-    _check_country(m, "immigration_country_code", "024", "INDR_LANDEKOD", issues, known)
-    return m.sort_values(["pnr", "source_line"]).reset_index(drop=True)
-
-
-def _citizenships(cur: pd.DataFrame, hist: pd.DataFrame, issues: Issues,
-                  known: set[str] | None) -> pd.DataFrame:
-    cur = _dates(cur, [("haenstart", "timestamp", "HAENSTART")], "010", issues)
-    hist = _dates(hist, [("haenstart", "timestamp", "HAENSTART"),
-                         ("haenslut", "timestamp", "HAENSLUT")], "027", issues)
-    c = pd.concat([
-        pd.DataFrame({"source_line": cur["lineno"], "pnr": cur["pnr"], "record_type": "010",
-                      "country_code": cur["landekod"].str.strip(),
-                      "valid_from": cur["haenstart"], "valid_to": None}),
-        pd.DataFrame({"source_line": hist["lineno"], "pnr": hist["pnr"], "record_type": "027",
-                      "country_code": hist["landekod"].str.strip(),
-                      "valid_from": hist["haenstart"], "valid_to": hist["haenslut"]}),
-    ], ignore_index=True)
-    _check_country(c, "country_code", "010/027", "LANDEKOD", issues, known)
-    return c.sort_values(["pnr", "source_line"]).reset_index(drop=True)
+def _citizenships(cur: _Table, hist: _Table, pnrs: _Pnrs, bad_text: dict[tuple[int, str], str],
+                  issues: Issues, known: set[str] | None) -> pd.DataFrame:
+    cur = _dates(cur, [("haenstart", "HAENSTART")], "010", pnrs, bad_text, issues)
+    hist = _dates(hist, [("haenstart", "HAENSTART"), ("haenslut", "HAENSLUT")], "027", pnrs,
+                  bad_text, issues)
+    n = len(cur["lineno"])
+    c = _stack([
+        {"source_line": cur["lineno"], "pnr": cur["pnr"],
+         "record_type": np.full(n, "010", dtype=object),
+         "country_code": cur["landekod"].strip().objects(), "valid_from": cur["haenstart"],
+         "valid_to": _nat(n)},
+        {"source_line": hist["lineno"], "pnr": hist["pnr"],
+         "record_type": np.full(len(hist["lineno"]), "027", dtype=object),
+         "country_code": hist["landekod"].strip().objects(), "valid_from": hist["haenstart"],
+         "valid_to": hist["haenslut"]}])
+    _check_country(c, "country_code", "010/027", "LANDEKOD", pnrs, issues, known)
+    return _frame(c, np.lexsort((c["source_line"], c["pnr"])), pnrs)

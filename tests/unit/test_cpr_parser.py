@@ -404,3 +404,27 @@ def test_file_not_starting_with_000_rejects(tmp_path):
     with pytest.raises(DeliveryError) as e:
         parse_cpr(path, KNOWN)
     assert e.value.line == 1
+
+
+# --- PNR texts: blank, short and odd numbers; output order --------------------------------------
+
+def test_odd_pnr_texts_are_stripped_and_reported_as_written(tmp_path):
+    pnr = pnr_for(dt.date(1980, 6, 6))
+    odd = ["", pnr[:9], " " + pnr[:9], pnr[:5] + "ø" + pnr[6:]]
+    x = parse(tmp_path, [rec_001(pnr)] + [rec_002(p) for p in odd]
+              + [rec_001(odd[3], pnrgaeld=odd[3])])
+    assert x.persons["pnr"].tolist() == [pnr]
+    orphans = [(e["line"], e["pnr"]) for e in x.issues.quarantined if e["rule"] == "orphan_record"]
+    assert orphans == [(3, ""), (4, pnr[:9]), (5, pnr[:9]), (6, odd[3])]
+    assert rules(x.issues.quarantined) == [("orphan_record", n) for n in (3, 4, 5, 6)] + [
+        ("pnr_invalid_date", 7)]
+
+
+def test_frames_are_ordered_by_pnr_text_then_date_and_line(tmp_path):
+    first, second = sorted([pnr_for(dt.date(1990, 1, 2)), pnr_for(dt.date(1985, 1, 1))])
+    x = parse(tmp_path, [rec_001(second), rec_002(second, moved_in="2016-01-01"),
+                         rec_023(second, moved_in="2010-01-01", moved_out="2012-01-01"),
+                         rec_010(second), rec_001(first), rec_002(first), rec_010(first)])
+    assert x.addresses["pnr"].tolist() == [first, second, second]
+    assert x.addresses["moved_in_date"].tolist()[1:] == [dt.date(2010, 1, 1), dt.date(2016, 1, 1)]
+    assert x.citizenships["pnr"].tolist() == [first, second]
