@@ -267,7 +267,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
     finally:
         for t in ("stg_dream_lines", "stg_dream_rows", "stg_dream_keys", "stg_dream_week_cells",
                   "stg_dream_week_columns", "stg_dream_month_columns", "stg_dream_benefit_weeks",
-                  "stg_dream_employment_months", "stg_dream_quarantine"):
+                  "stg_dream_employment_months", "stg_dream_quarantine", "stg_dream_cells"):
             if not _aborted(con):
                 con.execute(f"DROP TABLE IF EXISTS {t}")
     n_q = len(quarantine) + stage.quarantined
