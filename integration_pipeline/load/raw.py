@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,11 +95,21 @@ def _records(issues: pd.DataFrame) -> int:
     return int(issues["line"].nunique() + issues["line"].isna().sum())
 
 
-def _issues_frame(df: pd.DataFrame, month: str, keys: dict[str, str]) -> pd.DataFrame:
+def _issues_frame(df: pd.DataFrame, month: str, keys: dict[str, str],
+                  key_for: Callable[[str], str]) -> pd.DataFrame:
+    """Issue rows with the person key of their PNR (the kept person's key, else the number's
+    own) instead of the PNR."""
     out = df.copy()
-    out["person_key"] = out["pnr"].map(lambda p: keys.get(p) if isinstance(p, str) else None)
+    out["person_key"] = out["pnr"].map(
+        lambda p: (keys.get(p) or key_for(p)) if isinstance(p, str) else None)
     out["delivery_month"] = month
     return out.drop(columns=["pnr"])
+
+
+def _keyed(df: pd.DataFrame, month: str, key_map: pd.Series) -> pd.DataFrame:
+    """A CPR frame's rows with the delivery month and person key instead of the PNR."""
+    return df.assign(delivery_month=month, person_key=df["pnr"].map(key_map)).drop(
+        columns=["pnr"])
 
 
 def record_attempt(con: duckdb.DuckDBPyConnection, month: str, municipality: str,
@@ -148,6 +159,8 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         current = cpr.pnr_to_current()
         key_for = keyer(key)
         keys = {p: key_for(c) for p, c in current.items()}
+        key_map = pd.Series(keys, dtype=object)   # one hash index for every lookup below
+        del current
 
         def key_of(pnrs: list[str]) -> pd.DataFrame:
             return pd.DataFrame({"pnr": pnrs, "person_key": [
@@ -169,7 +182,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         pi.encoding = per.encoding
         pi.records_by_type = {"rows": per.rows_read}
         pq, pw = per.issues.frame("quarantine"), per.issues.frame("warn")
-        not_in_cpr = ~per.permits["pnr"].isin(current)
+        not_in_cpr = key_map.index.get_indexer(per.permits["pnr"]) < 0
         for r in per.permits[not_in_cpr].itertuples():
             pw.loc[len(pw)] = dict(source_file=paths["permits"].name, line=r.source_line,
                                    record_type="permit", rule="pnr_not_in_cpr", field="PNR",
@@ -180,26 +193,18 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         dropped = cpr.dropped_persons
 
         persons = cpr.persons.assign(
-            delivery_month=month, person_key=cpr.persons["pnr_current"].map(keys),
+            delivery_month=month, person_key=cpr.persons["pnr_current"].map(key_map),
             has_changed_number=cpr.persons["pnr"] != cpr.persons["pnr_current"],
         ).drop(columns=["pnr", "pnr_current"])
-
-        def keyed(df: pd.DataFrame) -> pd.DataFrame:
-            return df.assign(delivery_month=month, person_key=df["pnr"].map(keys)).drop(
-                columns=["pnr"])
 
         permits = per.permits.assign(
             delivery_month=month,
             person_key=per.permits["pnr"].map(lambda p: keys.get(p) or key_for(p)),
         ).drop(columns=["pnr"])
-        all_keys = dict(keys)
-        for p in set(pq["pnr"].dropna()) | set(pw["pnr"].dropna()) | set(
-                cq["pnr"].dropna()) | set(cw["pnr"].dropna()):
-            all_keys.setdefault(p, key_for(p))
-        quarantine = pd.concat([_issues_frame(cq, month, all_keys),
-                                _issues_frame(pq, month, all_keys)], ignore_index=True)
-        warnings = pd.concat([_issues_frame(cw, month, all_keys),
-                              _issues_frame(pw, month, all_keys)], ignore_index=True)
+        quarantine = pd.concat([_issues_frame(cq, month, keys, key_for),
+                                _issues_frame(pq, month, keys, key_for)], ignore_index=True)
+        warnings = pd.concat([_issues_frame(cw, month, keys, key_for),
+                              _issues_frame(pw, month, keys, key_for)], ignore_index=True)
         info = pd.DataFrame([dict(
             delivery_month=month, extract_date=cpr.extract_date,
             previous_extract_date=cpr.previous_extract_date, task_number=cpr.task_number,
@@ -208,18 +213,21 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             skipped_records=sum(cpr.skipped_record_types.values()))])
         frames = {
             "raw.cpr__persons": persons,
-            "raw.cpr__addresses": keyed(cpr.addresses),
-            "raw.cpr__migrations": keyed(cpr.migrations),
-            "raw.cpr__citizenships": keyed(cpr.citizenships),
+            **{f"raw.cpr__{name}": _keyed(getattr(cpr, name), month, key_map)
+               for name in ("addresses", "migrations", "citizenships")},
             "raw.cpr__extract_info": info,
             "raw.permits__residence_permits": permits,
         }
         cpr_keys = set(persons["person_key"])
-        del cpr, per  # the parsed frames are not needed any more (memory)
+        del cpr, per, persons, key_map  # only the frames to write are needed now (memory)
         rows: dict[str, int] = {}
         with transaction(con):
             for table in RAW_TABLES + AUDIT_MONTH_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE delivery_month = ?", [month])
+            log(f"[{month}] writing the CPR and permit raw tables")
+            for table, df in frames.items():
+                rows[table] = insert_frame(con, table, df)
+            frames.clear()   # written: free them before the DREAM pass
             # DREAM streams from the file straight into the month's raw rows (a rejected file
             # rolls the transaction back)
             log(f"[{month}] reading {paths['dream'].name} "
@@ -238,15 +246,13 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
                                          "stg_dream_quarantine").fetchall()[0][0],
                              stage.rows_read, max_share, max_count)
             h = stage.header
-            frames["raw.dream__coverage"] = pd.DataFrame([dict(
+            coverage = pd.DataFrame([dict(
                 delivery_month=month, first_week=h.first_week, last_week=h.last_week,
                 last_grad_month=(f"{h.grad_months[-1][0]}-{h.grad_months[-1][1]:02d}"
                                  if h.grad_months else None),
                 weeks=len(h.weeks), months=len(h.months),
                 extra_columns=",".join(h.other) or None)])
-            log(f"[{month}] writing raw tables")
-            for table, df in frames.items():
-                rows[table] = insert_frame(con, table, df)
+            rows["raw.dream__coverage"] = insert_frame(con, "raw.dream__coverage", coverage)
             rows["raw.dream__benefit_weeks"] = stage.benefit_runs
             rows["raw.dream__employment_months"] = stage.employment_months
             insert_frame(con, "audit.quarantine", quarantine)
@@ -278,7 +284,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
     return RawLoadResult(
         delivery_month=month, load_id=load_id, rows=rows, files=files, quarantined=n_q,
         warnings=n_w, extract_date=info["extract_date"].iloc[0], dream_last_week=h.last_week,
-        dream_last_grad_month=frames["raw.dream__coverage"]["last_grad_month"].iloc[0],
+        dream_last_grad_month=coverage["last_grad_month"].iloc[0],
         dropped_persons=dropped)
 
 
