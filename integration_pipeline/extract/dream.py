@@ -16,7 +16,9 @@ import codecs
 import datetime as dt
 import re
 import time
+import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ..warehouse import sql, sql_statements
+from ..warehouse import execute_with_frame, sql, sql_statements
 from . import dream_scan
 from .common import DeliveryError
 
@@ -186,6 +188,7 @@ class _Timer:
 
 # Where the rows go: temporary staging tables (inspection, tests) or, during a load, the month's
 # rows of the raw tables themselves (no second copy).
+STAGED_CELLS = 1 << 24   # monthly cells per insert (~330 MiB of numbers)
 STAGE_TARGETS = {"weeks": "stg_dream_benefit_weeks", "months": "stg_dream_employment_months"}
 RAW_TARGETS = {"weeks": "raw.dream__benefit_weeks", "months": "raw.dream__employment_months"}
 STAGE_DDL = {
@@ -237,17 +240,6 @@ def _run(con: duckdb.DuckDBPyConnection, path: Path, sql_text: str, params: dict
         raise _csv_error(path, e) from None
 
 
-@contextmanager
-def _registered(con: duckdb.DuckDBPyConnection, **frames):
-    for name, df in frames.items():
-        con.register(name, df)
-    try:
-        yield
-    finally:
-        for name in frames:
-            con.unregister(name)
-
-
 def _classify_rows(con, key_of, cpr_keys, pnrs: list[str] | None = None) -> None:
     """Row-level quarantine rules on `stg_dream_lines` (source_line, pnr): leaves
     `stg_dream_rows` (source_line, pnr, person_key, rule; rule NULL = kept, and then the PNR is
@@ -258,12 +250,15 @@ def _classify_rows(con, key_of, cpr_keys, pnrs: list[str] | None = None) -> None
             "SELECT DISTINCT pnr FROM stg_dream_lines WHERE pnr ~ '^[0-9]{10}$'").fetchall()]
     else:
         pnrs = [p for p in set(pnrs) if len(p) == 10 and p.isascii() and p.isdigit()]
-    keys = key_of(pnrs)
-    cpr = pd.DataFrame({"person_key": list(cpr_keys)}, dtype="string")
-    with _registered(con, v_dream_keys=keys, v_cpr_keys=cpr):
-        for stmt in sql_statements("dream_rows"):
-            con.execute(stmt)
-    con.execute("DROP TABLE stg_dream_lines")
+    execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_pnr_keys AS "
+                       "SELECT * FROM v_frame", key_of(pnrs))
+    execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_cpr_keys AS "
+                       "SELECT * FROM v_frame",
+                       pd.DataFrame({"person_key": list(cpr_keys)}, dtype="string"))
+    for stmt in sql_statements("dream_rows"):
+        con.execute(stmt)
+    for t in ("stg_dream_lines", "stg_dream_pnr_keys", "stg_dream_cpr_keys"):
+        con.execute(f"DROP TABLE {t}")
     con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_keys AS SELECT (source_line - 2)::INTEGER "
                 "AS row, person_key FROM stg_dream_rows WHERE rule IS NULL ORDER BY row")
 
@@ -346,7 +341,7 @@ def _grad_quarantine(src: str, header: DreamHeader) -> str | None:
 def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
                 key_of: Callable[[list[str]], pd.DataFrame], known_codes: set[str],
                 cpr_keys: set[str], month: str | None = None,
-                fast: bool = True) -> DreamStage:
+                fast: bool = True, prescan: Prescan | None = None) -> DreamStage:
     """Read the DREAM file into the long tables on `con`.
 
     `key_of(pnrs)` returns a frame (pnr, person_key) for the given PNRs; `cpr_keys` is the set of
@@ -359,7 +354,8 @@ def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
     DeliveryError for file-level faults (the caller's transaction then rolls back).
 
     A plain CSV goes through the numpy tokenizer (`dream_scan`); anything it does not fully
-    understand, Parquet, and `fast=False` go through DuckDB `read_csv` + UNPIVOT."""
+    understand, Parquet, and `fast=False` go through DuckDB `read_csv` + UNPIVOT. `prescan`
+    (of the same file) supplies the tokenizer's first passes, done while the caller worked."""
     path = Path(path)
     if not path.exists():
         raise DeliveryError(path, "file is missing from the delivery")
@@ -379,7 +375,7 @@ def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
         else:
             try:
                 return _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month,
-                                   targets, timer)
+                                   targets, timer, prescan)
             except dream_scan.NotFast as e:
                 reader = f"{GENERAL_READER} (the numpy tokenizer found {e})"
                 for target in targets.values():
@@ -421,46 +417,113 @@ def _column_tables(con: duckdb.DuckDBPyConnection, header: DreamHeader) -> None:
                         [(i, y, m) for i, (y, m) in enumerate(header.months)])
 
 
-def _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month, targets,
-                timer: _Timer) -> DreamStage:
-    """The numpy tokenizer over the mapped file: the PNRs (quarantine rules, keys), then the
-    benefit runs, then the monthly cells (each pass chunk by chunk)."""
+def _layout(header: DreamHeader) -> dream_scan.Layout:
     cols = header.columns
     pos = {c: i for i, c in enumerate(cols)}
-    layout = dream_scan.Layout(
+    return dream_scan.Layout(
         ncol=len(cols),
         weeks=np.array([pos[c] for _, _, c in header.weeks], dtype=np.int64),
         grad=np.array([pos.get(f"grad_{y}_{m:02d}", -1) for y, m in header.months],
                       dtype=np.int64),
         branche=np.array([pos.get(f"branche_{y}_{m:02d}", -1) for y, m in header.months],
                          dtype=np.int64))
-    # as many worker threads as the connection's DuckDB threads (INTEGRATION_DUCKDB_THREADS)
-    threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
-    with dream_scan.DreamScan(path, layout, threads) as scan:
-        pnrs = scan.pnrs()
+
+
+def connection_threads(con: duckdb.DuckDBPyConnection) -> int:
+    """The connection's DuckDB `threads` (INTEGRATION_DUCKDB_THREADS): the tokenizer uses as
+    many worker threads."""
+    return int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+
+
+@dataclass
+class _Scanned:
+    scan: dream_scan.DreamScan
+    pnrs: list[str]
+    runs: list[dream_scan.Runs] | None    # None: not tokenised yet
+
+
+class Prescan:
+    """The tokenizer passes that need neither person keys nor the database (lines, PNRs and
+    benefit runs of a plain CSV) on a worker thread, so that they overlap the CPR parse.
+    `stage_dream(..., prescan=)` takes the result; a fault surfaces there, where a load
+    without the prescan meets it. `close()` always (waits for the worker)."""
+
+    def __init__(self, path: Path, threads: int):
+        self.path = Path(path)
+        self._taken = False
+        pool = ThreadPoolExecutor(1, thread_name_prefix="dream-prescan")
+        self._future = pool.submit(self._work, threads)
+        pool.shutdown(wait=False)   # the submitted work still runs
+
+    def _work(self, threads: int) -> _Scanned | None:
+        p = self.path
+        if p.suffix != ".csv" or not p.is_file() or p.stat().st_size == 0:
+            return None
+        try:
+            header = parse_header(_read_header(p), p)
+        except DeliveryError:
+            return None                   # stage_dream reports it
+        if header.columns[0] != "PNR":
+            return None
+        scan = dream_scan.DreamScan(p, _layout(header), threads)
+        try:
+            return _Scanned(scan, scan.pnrs(), list(scan.runs()))
+        except BaseException as e:
+            traceback.clear_frames(e.__traceback__)   # frames hold views of the map
+            scan.close()
+            raise
+
+    def take(self) -> _Scanned | None:
+        """The result (raises the tokenizer's NotFast); the taker closes the scan."""
+        self._taken = True
+        return self._future.result()
+
+    def close(self) -> None:
+        if not self._taken:
+            with suppress(Exception):
+                scanned = self._future.result()
+                if scanned is not None:
+                    scanned.scan.close()
+
+
+def _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month, targets,
+                timer: _Timer, prescan: Prescan | None) -> DreamStage:
+    """The numpy tokenizer over the mapped file: the PNRs (quarantine rules, keys), then the
+    benefit runs, then the monthly cells (each pass chunk by chunk; lines, PNRs and runs may
+    come from a prescan)."""
+    scanned = prescan.take() if prescan is not None else None
+    if scanned is None:
+        scan = dream_scan.DreamScan(path, _layout(header), connection_threads(con))
+        scanned = _Scanned(scan, scan.pnrs(), None)
+    with scanned.scan as scan:
+        pnrs = scanned.pnrs
         lines = pd.DataFrame({"source_line": np.arange(2, scan.rows + 2, dtype=np.int64),
                               "pnr": pd.array(pnrs, dtype="string")})
-        with _registered(con, v_lines=lines):
-            con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_lines AS SELECT * FROM v_lines")
+        execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_lines AS "
+                           "SELECT * FROM v_frame", lines)
         del lines
         _classify_rows(con, key_of, cpr_keys, pnrs)
         del pnrs
+        scanned.pnrs = []
         kept = np.zeros(scan.rows, dtype=bool)
         kept[con.execute("SELECT row FROM stg_dream_keys").fetchnumpy()["row"]] = True
         rows_read = scan.rows
         timer.lap("rows")
         with _setting(con, "preserve_insertion_order", "false"):
-            _fast_runs(con, path, scan, kept, known_codes, targets["weeks"], month)
+            runs = scanned.runs if scanned.runs is not None else scan.runs()
+            scanned.runs = None
+            _fast_runs(con, path, runs, kept, known_codes, targets["weeks"], month)
+            del runs
             timer.lap("weeks")
             _fast_months(con, scan, targets["months"], month)
             timer.lap("months")
     return _result(con, header, "csv", rows_read, targets, month, FAST_READER, timer)
 
 
-def _fast_runs(con, path, scan, kept, known_codes, target, month) -> None:
+def _fast_runs(con, path, runs, kept, known_codes, target, month) -> None:
     """Benefit runs of the kept rows into the target (after the unknown-code check)."""
     parts = [(r.row[k], r.first[k], r.weeks[k], r.code[k])
-             for r in scan.runs() for k in [kept[r.row]]]
+             for r in runs for k in [kept[r.row]]]
     row, first, weeks, code = ([np.concatenate(x) for x in zip(*parts, strict=True)] if parts
                                else [np.zeros(0, np.int32)] * 4)
     del parts
@@ -468,42 +531,47 @@ def _fast_runs(con, path, scan, kept, known_codes, target, month) -> None:
     if unknown:
         _raise_unknown(path, unknown)
     frame = pd.DataFrame({"row": row, "first": first, "weeks": weeks, "code": code})
-    with _registered(con, v_runs=frame):
-        con.execute(_into(target, month, """
+    execute_with_frame(con, _into(target, month, """
             SELECT k.person_key, w.iso_year AS first_iso_year, w.iso_week AS first_iso_week,
                    r.weeks, lpad(r.code::VARCHAR, 3, '0') AS benefit_code,
                    r.row + 2 AS source_line
-            FROM v_runs r
+            FROM v_frame r
             JOIN stg_dream_keys k USING (row)
-            JOIN stg_dream_week_columns w ON w.idx = r.first"""),
-                    {"month": month} if month else {})
+            JOIN stg_dream_week_columns w ON w.idx = r.first"""), frame,
+        {"month": month} if month else {})
 
 
 def _fast_months(con, scan, target, month) -> None:
     """Monthly employment rows of the kept rows into the target (a plain decimal grad_ is
-    always a non-negative number: nothing to quarantine here). The cells are staged chunk by
-    chunk as numbers; one set-based insert then adds keys, months and industry texts (a join
-    per chunk costs twice as much at 50M cells)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_cells (row INTEGER, month SMALLINT, "
-                "has_grad BOOLEAN, grad DOUBLE, branche_len TINYINT, branche INTEGER)")
-    for ch in scan.cells():
-        if not len(ch.row):
-            continue
-        cells = pd.DataFrame({"row": ch.row, "month": ch.month, "has_grad": ch.has_grad,
-                              "grad": ch.grad, "branche_len": ch.branche_len,
-                              "branche": ch.branche})
-        with _registered(con, v_cells=cells):
-            con.execute("INSERT INTO stg_dream_cells SELECT * FROM v_cells")
-    con.execute(_into(target, month, """
+    always a non-negative number: nothing to quarantine here). Chunks of cells are gathered
+    into batches of STAGED_CELLS; one set-based insert per batch adds keys, months and
+    industry texts (an insert per chunk costs twice as much; a staging table would hold its
+    rows in memory until the load's transaction ends)."""
+    insert = _into(target, month, """
         SELECT k.person_key, m.year, m.month,
                CASE WHEN c.branche_len > 0
                     THEN lpad(c.branche::VARCHAR, c.branche_len, '0') END AS industry_code,
                CASE WHEN c.has_grad THEN c.grad END AS employment_degree,
                c.row + 2 AS source_line
-        FROM stg_dream_cells c
+        FROM v_frame c
         JOIN stg_dream_keys k USING (row)
-        JOIN stg_dream_month_columns m ON m.idx = c.month"""), {"month": month} if month else {})
-    con.execute("DROP TABLE stg_dream_cells")
+        JOIN stg_dream_month_columns m ON m.idx = c.month""")
+    batch: list[dream_scan.Cells] = []
+
+    def flush() -> None:
+        cells = pd.DataFrame({name: np.concatenate([getattr(ch, name) for ch in batch])
+                              for name in ("row", "month", "has_grad", "grad", "branche_len",
+                                           "branche")})
+        batch.clear()
+        execute_with_frame(con, insert, cells, {"month": month} if month else {})
+
+    for ch in scan.cells():
+        if len(ch.row):
+            batch.append(ch)
+        if sum(len(c.row) for c in batch) >= STAGED_CELLS:
+            flush()
+    if batch:
+        flush()
 
 
 def _raise_unknown(path: Path, unknown: list[str]) -> None:

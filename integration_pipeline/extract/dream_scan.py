@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 SEMI, NL, QUOTE, CR = 59, 10, 34, 13
-CHUNK_BYTES = 16 << 20
+CHUNK_BYTES = 8 << 20
 MAX_GRAD_CHARS = 15           # digits of a grad_ value; more cannot be parsed exactly here
 MAX_BRANCHE_CHARS = 9
 

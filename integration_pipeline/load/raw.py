@@ -4,12 +4,16 @@ every raw.* table in one transaction (or reject the delivery and leave the wareh
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
+import gc
 import hashlib
 import json
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +77,14 @@ def _hash_in_background(paths: list[Path]) -> Future[dict[str, FileInfo]]:
     future = pool.submit(lambda: {p.name: file_info(p) for p in paths})
     pool.shutdown(wait=False)   # the submitted work still runs
     return future
+
+
+def _return_freed_memory() -> None:
+    """Hand the heap's freed pages back to the OS (glibc keeps them otherwise: ~0.3 GiB after
+    the CPR frames of 1M persons), so the DREAM pass starts from a low resident set."""
+    gc.collect()
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def find_dream(delivery: Path) -> Path:
@@ -139,6 +151,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
     load_id = str(uuid.uuid4())
     ensure_schema(con)
     files: dict[str, FileInfo] = {}
+    prescan = None
     try:
         if not delivery.is_dir():
             raise DeliveryError(delivery, f"delivery folder for {month} does not exist")
@@ -150,6 +163,8 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             if p.stat().st_size == 0:
                 raise DeliveryError(p, "file is empty (0 bytes)")
         hashing = _hash_in_background(list(paths.values()))
+        # the DREAM tokenizer's first passes run beside the CPR parse (no keys needed yet)
+        prescan = dream_x.Prescan(paths["dream"], dream_x.connection_threads(con))
         log(f"[{month}] parsing {paths['cpr'].name} ({paths['cpr'].stat().st_size:,} bytes)")
         try:
             cpr = cpr_x.parse_cpr(paths["cpr"], reference.country_codes())
@@ -228,12 +243,13 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             for table, df in frames.items():
                 rows[table] = insert_frame(con, table, df)
             frames.clear()   # written: free them before the DREAM pass
+            _return_freed_memory()
             # DREAM streams from the file straight into the month's raw rows (a rejected file
             # rolls the transaction back)
             log(f"[{month}] reading {paths['dream'].name} "
                 f"({files[paths['dream'].name].size_bytes:,} bytes) into the raw tables")
             stage = dream_x.stage_dream(con, paths["dream"], key_of, reference.benefit_codes(),
-                                        cpr_keys, month=month)
+                                        cpr_keys, month=month, prescan=prescan)
             di = files[paths["dream"].name]
             di.encoding = "utf-8" if stage.source_format == "csv" else "parquet"
             di.records_by_type = {"rows": stage.rows_read, "benefit_weeks": stage.benefit_weeks,
@@ -271,9 +287,12 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             record_attempt(con, month, municipality, files, "rejected", str(e), load_id)
         raise
     finally:
+        if prescan is not None:
+            prescan.close()
         for t in ("stg_dream_lines", "stg_dream_rows", "stg_dream_keys", "stg_dream_week_cells",
                   "stg_dream_week_columns", "stg_dream_month_columns", "stg_dream_benefit_weeks",
-                  "stg_dream_employment_months", "stg_dream_quarantine", "stg_dream_cells"):
+                  "stg_dream_employment_months", "stg_dream_quarantine", "stg_dream_pnr_keys",
+                  "stg_dream_cpr_keys"):
             if not _aborted(con):
                 con.execute(f"DROP TABLE IF EXISTS {t}")
     n_q = len(quarantine) + stage.quarantined

@@ -1,6 +1,6 @@
 -- DREAM row-level quarantine (spec extracts.md "Bad input"): a PNR that is not 10 digits, one
 -- that is not in the CPR extract, or one on two rows (all its rows). Reads stg_dream_lines
--- (source_line, pnr) and the registered frames v_dream_keys (pnr, person_key) and v_cpr_keys.
+-- (source_line, pnr), stg_dream_pnr_keys (pnr, person_key) and stg_dream_cpr_keys (person_key).
 create or replace temp table stg_dream_rows as
 select
     l.source_line,
@@ -11,8 +11,8 @@ select
          when count(*) over (partition by k.person_key) > 1 then 'duplicate_pnr'
     end as rule
 from stg_dream_lines l
-left join v_dream_keys k on k.pnr = l.pnr
-left join v_cpr_keys c on c.person_key = k.person_key;
+left join stg_dream_pnr_keys k on k.pnr = l.pnr
+left join stg_dream_cpr_keys c on c.person_key = k.person_key;
 
 create or replace temp table stg_dream_quarantine as
 select
