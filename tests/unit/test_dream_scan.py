@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from integration_pipeline.extract import dream_scan
+from integration_pipeline.extract import dream, dream_scan
 from integration_pipeline.extract.common import DeliveryError
-from integration_pipeline.extract.dream import stage_dream
+from integration_pipeline.extract.dream import Prescan, stage_dream
 from integration_pipeline.pseudonym import person_key
 from tests.cpr_records import encode, pnr_for
 from tests.privacy import assert_no_cpr
@@ -88,11 +88,17 @@ def write(tmp_path: Path, content: str | bytes, bom: bool = False) -> Path:
     return path
 
 
-def stage(path: Path, fast: bool, cpr=P, codes=CODES, threads=None):
+def stage(path: Path, fast: bool, cpr=P, codes=CODES, threads=None, prescan=False):
     con = duckdb.connect()
     if threads:
         con.execute(f"SET threads = {threads}")
-    st = stage_dream(con, path, key_of, codes, {pk(p) for p in cpr}, fast=fast)
+    pre = Prescan(path, dream.connection_threads(con)) if prescan else None
+    try:
+        st = stage_dream(con, path, key_of, codes, {pk(p) for p in cpr}, fast=fast,
+                         prescan=pre)
+    finally:
+        if pre is not None:
+            pre.close()
     contents = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
     con.close()
     return st, contents
@@ -343,3 +349,45 @@ def test_empty_decimal_cells_are_zero():
 def test_decimals_refuse_anything_else(cell):
     with pytest.raises(dream_scan.NotFast):
         _parse(["0.5", cell])
+
+
+# --- prescan (lines, PNRs and runs on a worker thread) and batched monthly inserts -------------
+
+def test_prescan_gives_the_same_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(dream_scan, "CHUNK_BYTES", 200)
+    path = write(tmp_path, text(CLEAN))
+    plain, plain_rows = stage(path, True)
+    pre, pre_rows = stage(path, True, prescan=True, threads=2)
+    assert pre.reader == plain.reader == FAST
+    assert pre_rows == plain_rows
+    assert runs(pre_rows) == CLEAN_RUNS and months(pre_rows) == CLEAN_MONTHS
+
+
+def test_prescan_that_meets_an_unusual_file_falls_back_like_a_plain_load(tmp_path):
+    rows = [list(r) for r in CLEAN]
+    rows[1][HEADER.index("y_1552")] = "12"
+    path = write(tmp_path, text(rows))
+    st, got = stage(path, True, prescan=True)
+    assert "a week cell that is not 3 digits" in st.reader
+    assert got == stage(path, False)[1]
+
+
+def test_prescan_not_taken_is_closed(tmp_path):
+    path = write(tmp_path, text(CLEAN))
+    pre = Prescan(path, 2)
+    pre.close()           # the load failed before the DREAM pass: the worker's map is closed
+    pre.close()           # twice is harmless
+    # a file the tokenizer does not take at all: nothing to prescan, the load reads it as usual
+    other = tmp_path / "other"
+    other.mkdir()
+    header = ["koen", "PNR", *HEADER[2:]]
+    body = [[r[1], r[0], *r[2:]] for r in CLEAN]
+    st, got = stage(write(other, text(body, header)), True, prescan=True)
+    assert st.reader.startswith(GENERAL) and months(got) == CLEAN_MONTHS
+
+
+def test_monthly_cells_in_many_small_batches_give_the_same_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(dream_scan, "CHUNK_BYTES", 200)
+    monkeypatch.setattr(dream, "STAGED_CELLS", 2)
+    st, rows = both(write(tmp_path, text(CLEAN)))
+    assert st.reader == FAST and months(rows) == CLEAN_MONTHS
