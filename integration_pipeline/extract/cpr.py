@@ -9,9 +9,9 @@ Everything that touches every record is set-based (numpy over the file's bytes):
 splitting, record types, field slicing, date parsing and the PNR rules (date part, century,
 sex, modulus 11). Text fields are factorised (each distinct value decoded once) and PNRs are
 integer codes in the order of their texts (`_Pnrs`), so matching records to persons, dropping
-duplicates and sorting work on integers; texts and `datetime.date` objects are made only for
-the output frames. Python loops run only over the records that get a quarantine or warning
-entry, and over the few PNRs that are not 10 digits.
+duplicates and sorting work on integers; texts are made only for the output frames, whose dates
+are datetime64[s] (NaT = none). Python loops run only over the records that get a quarantine or
+warning entry, and over the few PNRs that are not 10 digits.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 
 @dataclass
 class CprExtract:
-    """Everything parsed from one CPR extract. Frames still carry the raw `pnr`."""
+    """Everything parsed from one CPR extract. Frames still carry the raw `pnr`; their date
+    columns are datetime64[s] (NaT = none)."""
 
     extract_date: dt.date
     previous_extract_date: dt.date | None
@@ -184,11 +185,10 @@ def _parse_date_bytes(b: np.ndarray, fmt: str) -> tuple[np.ndarray, np.ndarray]:
     return dates, ~blank & np.isnat(dates)
 
 
-def _date_objects(dates: np.ndarray) -> np.ndarray:
-    """datetime64[D] -> object array of `datetime.date` (None for NaT); equal dates share one
-    object (a date object per row costs ~50 bytes, there are few distinct dates)."""
-    inv, u = pd.factorize(dates.astype("datetime64[D]").view(np.int64), sort=True)
-    return u.view("datetime64[D]").astype(object)[inv]
+def _dates_out(dates: np.ndarray) -> np.ndarray:
+    """datetime64[D] -> datetime64[s], the output frames' date type (NaT = none): DuckDB reads
+    it natively, where `datetime.date` objects cost a Python call per value."""
+    return dates.astype("datetime64[s]")
 
 
 def _objects(values: list) -> np.ndarray:
@@ -622,11 +622,11 @@ def _persons(t: _Table, pnrs: _Pnrs, issues: Issues,
     persons = pd.DataFrame({
         "source_line": p["lineno"], "pnr": pnrs.text[p["pnr"]],
         "pnr_current": pnrs.text[p["pnr_current"]], "status": p["status"].objects(),
-        "status_date": _date_objects(p["statushaenstart"]), "sex": p["sex"],
-        "birth_date": _date_objects(p["birth_date"]),
+        "status_date": _dates_out(p["statushaenstart"]), "sex": p["sex"],
+        "birth_date": _dates_out(p["birth_date"]),
         "is_birth_date_uncertain": p["is_birth_date_uncertain"],
-        "is_mod11_valid": p["is_mod11_valid"], "start_date": _date_objects(p["start_dt"]),
-        "end_date": _date_objects(p["slut_dt"])})
+        "is_mod11_valid": p["is_mod11_valid"], "start_date": _dates_out(p["start_dt"]),
+        "end_date": _dates_out(p["slut_dt"])})
     return persons, p, bad, dropped
 
 
@@ -661,7 +661,7 @@ def _stack(parts: list[dict[str, np.ndarray]]) -> _Table:
 
 def _frame(t: _Table, order: np.ndarray | None, pnrs: _Pnrs) -> pd.DataFrame:
     """The rows `order` (None: all, as they are) of `t` as a frame: `pnr` as text, date columns
-    as `datetime.date`."""
+    as datetime64[s]."""
     out = {}
     for col, v in t.items():
         if order is not None:
@@ -669,7 +669,7 @@ def _frame(t: _Table, order: np.ndarray | None, pnrs: _Pnrs) -> pd.DataFrame:
         if col == "pnr":
             v = pnrs.text[v]
         elif v.dtype.kind == "M":
-            v = _date_objects(v)
+            v = _dates_out(v)
         out[col] = v
     return pd.DataFrame(out)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from integration_pipeline.extract.common import DeliveryError
@@ -53,14 +54,14 @@ def test_good_file_parses_into_frames_without_issues(tmp_path):
     assert x.issues.quarantined == [] and x.issues.warnings == []
     [p] = x.persons.to_dict("records")
     assert (p["pnr"], p["pnr_current"], p["status"], p["sex"], p["birth_date"]) == (
-        pnr, pnr, "01", "M", dt.date(1985, 3, 4))
+        pnr, pnr, "01", "M", pd.Timestamp(1985, 3, 4))
     assert p["is_mod11_valid"] and not p["is_birth_date_uncertain"]
     assert p["source_line"] == 2
     [a] = x.addresses.to_dict("records")
-    assert (a["municipality_code"], a["moved_in_date"], a["moved_out_date"]) == (
-        "0151", dt.date(2015, 5, 1), None)
+    assert (a["municipality_code"], a["moved_in_date"]) == ("0151", pd.Timestamp(2015, 5, 1))
+    assert pd.isna(a["moved_out_date"])
     [c] = x.citizenships.to_dict("records")
-    assert (c["country_code"], c["valid_from"]) == ("5486", dt.date(2015, 5, 1))
+    assert (c["country_code"], c["valid_from"]) == ("5486", pd.Timestamp(2015, 5, 1))
     assert x.record_counts == {"000": 1, "001": 1, "002": 1, "010": 1, "999": 1}
 
 
@@ -88,7 +89,7 @@ def test_century_rules_applied_when_foed_dt_is_blank(tmp_path):
         want[pnr] = dt.date(year, int(ddmmyy[2:4]), int(ddmmyy[:2]))
         body += [rec_001(pnr), rec_002(pnr)]
     x = parse(tmp_path, body)
-    assert dict(zip(x.persons["pnr"], x.persons["birth_date"], strict=True)) == want
+    assert dict(zip(x.persons["pnr"], x.persons["birth_date"].dt.date, strict=True)) == want
     assert x.issues.quarantined == [] and x.issues.warnings == []
 
 
@@ -149,7 +150,7 @@ def test_pnr_on_29_february_of_a_leap_year_is_kept(tmp_path, ddmmyy, d7, born):
     pnr = make_pnr(ddmmyy, d7)
     x = parse(tmp_path, [rec_001(pnr), rec_002(pnr)])
     assert x.issues.quarantined == []
-    assert x.persons["birth_date"].tolist() == [born]
+    assert x.persons["birth_date"].dt.date.tolist() == [born]
 
 
 # --- KOEN / FOED_DT against the number --------------------------------------------------------
@@ -174,7 +175,7 @@ def test_foed_dt_disagreeing_is_a_warning_and_foed_dt_wins(tmp_path):
     x = parse(tmp_path, [rec_001(pnr, koen="M", foed_dt="1985-01-02"), rec_002(pnr)])
     assert rules(x.issues.warnings) == [("foed_dt_disagrees", 2)]
     assert x.issues.warnings[0]["field"] == "FOED_DT"
-    assert x.persons["birth_date"].tolist() == [dt.date(1985, 1, 2)]
+    assert x.persons["birth_date"].dt.date.tolist() == [dt.date(1985, 1, 2)]
 
 
 def test_uncertain_birth_date_marker_is_kept(tmp_path):
@@ -426,5 +427,6 @@ def test_frames_are_ordered_by_pnr_text_then_date_and_line(tmp_path):
                          rec_023(second, moved_in="2010-01-01", moved_out="2012-01-01"),
                          rec_010(second), rec_001(first), rec_002(first), rec_010(first)])
     assert x.addresses["pnr"].tolist() == [first, second, second]
-    assert x.addresses["moved_in_date"].tolist()[1:] == [dt.date(2010, 1, 1), dt.date(2016, 1, 1)]
+    assert x.addresses["moved_in_date"].dt.date.tolist()[1:] == [dt.date(2010, 1, 1),
+                                                          dt.date(2016, 1, 1)]
     assert x.citizenships["pnr"].tolist() == [first, second]
