@@ -100,9 +100,14 @@ def execute_with_frame(con: duckdb.DuckDBPyConnection, query: str, frame: pd.Dat
     return con.execute(query, params or {})
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> int:
-    """INSERT … BY NAME from a pandas frame (column order never matters)."""
-    execute_with_frame(con, f"INSERT INTO {table} BY NAME SELECT * FROM v_frame", df)
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame,
+                 exclude: tuple[str, ...] = (), **constants) -> int:
+    """INSERT … BY NAME from a pandas frame (column order never matters), without the columns
+    `exclude` and with `constants` as columns of every row (no copy of the frame)."""
+    cols = "*" + (f" EXCLUDE ({', '.join(exclude)})" if exclude else "")
+    extra = "".join(f", ${k} AS {k}" for k in constants)
+    execute_with_frame(con, f"INSERT INTO {table} BY NAME SELECT {cols}{extra} FROM v_frame", df,
+                       constants)
     return len(df)
 
 

@@ -118,10 +118,13 @@ def _issues_frame(df: pd.DataFrame, month: str, keys: dict[str, str],
     return out.drop(columns=["pnr"])
 
 
-def _keyed(df: pd.DataFrame, month: str, key_map: pd.Series) -> pd.DataFrame:
-    """A CPR frame's rows with the delivery month and person key instead of the PNR."""
-    return df.assign(delivery_month=month, person_key=df["pnr"].map(key_map)).drop(
-        columns=["pnr"])
+def _with_keys(df: pd.DataFrame, pnr_column: str, key_map: pd.Series) -> pd.DataFrame:
+    """The parser's frame with the `person_key` of `pnr_column` added in place (no copy)."""
+    pos = key_map.index.get_indexer(df[pnr_column])
+    keys = key_map.to_numpy()[pos]
+    keys[pos < 0] = None
+    df["person_key"] = keys
+    return df
 
 
 def record_attempt(con: duckdb.DuckDBPyConnection, month: str, municipality: str,
@@ -207,41 +210,38 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
                          max_count)
         dropped = cpr.dropped_persons
 
-        persons = cpr.persons.assign(
-            delivery_month=month, person_key=cpr.persons["pnr_current"].map(key_map),
-            has_changed_number=cpr.persons["pnr"] != cpr.persons["pnr_current"],
-        ).drop(columns=["pnr", "pnr_current"])
-
-        permits = per.permits.assign(
-            delivery_month=month,
-            person_key=per.permits["pnr"].map(lambda p: keys.get(p) or key_for(p)),
-        ).drop(columns=["pnr"])
+        # the parser's frames get their person keys in place and are written without the PNRs
+        persons = _with_keys(cpr.persons, "pnr_current", key_map)
+        persons["has_changed_number"] = persons["pnr"] != persons["pnr_current"]
+        permits = per.permits
+        permits["person_key"] = permits["pnr"].map(lambda p: keys.get(p) or key_for(p))
         quarantine = pd.concat([_issues_frame(cq, month, keys, key_for),
                                 _issues_frame(pq, month, keys, key_for)], ignore_index=True)
         warnings = pd.concat([_issues_frame(cw, month, keys, key_for),
                               _issues_frame(pw, month, keys, key_for)], ignore_index=True)
+        extract_date = cpr.extract_date
         info = pd.DataFrame([dict(
-            delivery_month=month, extract_date=cpr.extract_date,
+            extract_date=extract_date,
             previous_extract_date=cpr.previous_extract_date, task_number=cpr.task_number,
             dropped_persons=sum(cpr.dropped_persons.values()),
             ignored_history_rows=cpr.ignored_history_rows,
             skipped_records=sum(cpr.skipped_record_types.values()))])
-        frames = {
-            "raw.cpr__persons": persons,
-            **{f"raw.cpr__{name}": _keyed(getattr(cpr, name), month, key_map)
+        frames = {  # table -> (frame, columns not written)
+            "raw.cpr__persons": (persons, ("pnr", "pnr_current")),
+            **{f"raw.cpr__{name}": (_with_keys(getattr(cpr, name), "pnr", key_map), ("pnr",))
                for name in ("addresses", "migrations", "citizenships")},
-            "raw.cpr__extract_info": info,
-            "raw.permits__residence_permits": permits,
+            "raw.cpr__extract_info": (info, ()),
+            "raw.permits__residence_permits": (permits, ("pnr",)),
         }
         cpr_keys = set(persons["person_key"])
-        del cpr, per, persons, key_map  # only the frames to write are needed now (memory)
+        del cpr, per, persons, permits, key_map  # only the frames to write are needed (memory)
         rows: dict[str, int] = {}
         with transaction(con):
             for table in RAW_TABLES + AUDIT_MONTH_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE delivery_month = ?", [month])
             log(f"[{month}] writing the CPR and permit raw tables")
-            for table, df in frames.items():
-                rows[table] = insert_frame(con, table, df)
+            for table, (df, exclude) in frames.items():
+                rows[table] = insert_frame(con, table, df, exclude, delivery_month=month)
             frames.clear()   # written: free them before the DREAM pass
             _return_freed_memory()
             # DREAM streams from the file straight into the month's raw rows (a rejected file
@@ -302,7 +302,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         f"quarantined, {n_w} warnings")
     return RawLoadResult(
         delivery_month=month, load_id=load_id, rows=rows, files=files, quarantined=n_q,
-        warnings=n_w, extract_date=info["extract_date"].iloc[0], dream_last_week=h.last_week,
+        warnings=n_w, extract_date=extract_date, dream_last_week=h.last_week,
         dream_last_grad_month=coverage["last_grad_month"].iloc[0],
         dropped_persons=dropped)
 

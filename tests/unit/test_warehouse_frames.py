@@ -33,3 +33,12 @@ def test_execute_with_frame_reads_the_frame_with_parameters():
     got = execute_with_frame(con, "SELECT v.a, k.name FROM v_frame v JOIN k USING (a) "
                              "WHERE v.a >= $low ORDER BY v.a", frame, {"low": 3}).fetchall()
     assert got == [(3, "three")]
+
+
+def test_insert_frame_leaves_out_columns_and_adds_constants():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (delivery_month VARCHAR, a BIGINT)")
+    df = pd.DataFrame({"a": [1, 2], "pnr": ["0101901234", "0202902345"]})
+    assert insert_frame(con, "t", df, ("pnr",), delivery_month="2017-06") == 2
+    assert con.execute("SELECT * FROM t ORDER BY a").fetchall() == [("2017-06", 1), ("2017-06", 2)]
+    assert list(df.columns) == ["a", "pnr"]   # the frame itself is unchanged
