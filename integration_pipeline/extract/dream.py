@@ -27,7 +27,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ..warehouse import execute_with_frame, sql, sql_statements
+from ..warehouse import execute_with_frame, insert_frame, sql, sql_statements
 from . import dream_scan
 from .common import DeliveryError
 
@@ -408,13 +408,13 @@ def _column_tables(con: duckdb.DuckDBPyConnection, header: DreamHeader) -> None:
     consecutive ISO weeks, so an index difference counts weeks)."""
     con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_week_columns (idx SMALLINT, "
                 "col VARCHAR, iso_year SMALLINT, iso_week TINYINT)")
-    con.executemany("INSERT INTO stg_dream_week_columns VALUES (?, ?, ?, ?)",
-                    [(i, c, y, w) for i, (y, w, c) in enumerate(header.weeks)])
+    insert_frame(con, "stg_dream_week_columns", pd.DataFrame(
+        [(i, c, y, w) for i, (y, w, c) in enumerate(header.weeks)],
+        columns=["idx", "col", "iso_year", "iso_week"]))
     con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_month_columns (idx SMALLINT, "
                 "year SMALLINT, month TINYINT)")
-    if header.months:
-        con.executemany("INSERT INTO stg_dream_month_columns VALUES (?, ?, ?)",
-                        [(i, y, m) for i, (y, m) in enumerate(header.months)])
+    insert_frame(con, "stg_dream_month_columns", pd.DataFrame(
+        [(i, y, m) for i, (y, m) in enumerate(header.months)], columns=["idx", "year", "month"]))
 
 
 def _layout(header: DreamHeader) -> dream_scan.Layout:
