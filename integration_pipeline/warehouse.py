@@ -13,6 +13,7 @@ import signal
 from importlib import resources
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from . import reference
@@ -88,9 +89,11 @@ def transaction(con: duckdb.DuckDBPyConnection):
             _OPEN.pop(id(con), None)
 
 
-def execute_with_frame(con: duckdb.DuckDBPyConnection, query: str, frame: pd.DataFrame,
+def execute_with_frame(con: duckdb.DuckDBPyConnection, query: str,
+                       frame: pd.DataFrame | dict[str, np.ndarray],
                        params: dict | list | None = None) -> duckdb.DuckDBPyConnection:
-    """Execute `query`, which reads `frame` as the table `v_frame`.
+    """Execute `query`, which reads `frame` (a pandas frame or a dict of equally long numpy
+    columns: no pandas block copies) as the table `v_frame`.
 
     DuckDB finds the frame by a replacement scan of this function's local variable. Unlike
     `register()`, that leaves no catalog entry behind: a registered frame stays referenced until

@@ -530,7 +530,7 @@ def _fast_runs(con, path, runs, kept, known_codes, target, month) -> None:
     unknown = [c for c in (f"{c:03d}" for c in np.unique(code)) if c not in known_codes]
     if unknown:
         _raise_unknown(path, unknown)
-    frame = pd.DataFrame({"row": row, "first": first, "weeks": weeks, "code": code})
+    frame = {"row": row, "first": first, "weeks": weeks, "code": code}
     execute_with_frame(con, _into(target, month, """
             SELECT k.person_key, w.iso_year AS first_iso_year, w.iso_week AS first_iso_week,
                    r.weeks, lpad(r.code::VARCHAR, 3, '0') AS benefit_code,
@@ -559,9 +559,8 @@ def _fast_months(con, scan, target, month) -> None:
     batch: list[dream_scan.Cells] = []
 
     def flush() -> None:
-        cells = pd.DataFrame({name: np.concatenate([getattr(ch, name) for ch in batch])
-                              for name in ("row", "month", "has_grad", "grad", "branche_len",
-                                           "branche")})
+        cells = {name: np.concatenate([getattr(ch, name) for ch in batch])
+                 for name in ("row", "month", "has_grad", "grad", "branche_len", "branche")}
         batch.clear()
         execute_with_frame(con, insert, cells, {"month": month} if month else {})
 
