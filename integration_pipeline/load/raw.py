@@ -255,7 +255,8 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             di.records_by_type = {"rows": stage.rows_read, "benefit_weeks": stage.benefit_weeks,
                                   "benefit_runs": stage.benefit_runs,
                                   "employment_months": stage.employment_months}
-            log(f"[{month}] {paths['dream'].name} read by the {stage.reader}")
+            log(f"[{month}] {paths['dream'].name} read by the {stage.reader} ("
+                + ", ".join(f"{k} {v:.1f} s" for k, v in stage.seconds.items()) + ")")
             di.rows_quarantined = stage.quarantined
             _check_threshold(paths["dream"].name,
                              con.execute("SELECT count(DISTINCT source_line) FROM "
