@@ -161,10 +161,12 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         paths = {"cpr": delivery / cpr_x.FILE_NAME, "permits": delivery / permits_x.FILE_NAME,
                  "dream": find_dream(delivery)}
         for p in paths.values():
-            if not p.exists():
-                raise DeliveryError(p, "file is missing from the delivery")
-            if p.stat().st_size == 0:
-                raise DeliveryError(p, "file is empty (0 bytes)")
+            problem = ("file is missing from the delivery" if not p.exists() else
+                       "file is empty (0 bytes)" if p.stat().st_size == 0 else None)
+            if problem:   # the ledger still records the files that did arrive
+                files.update({q.name: file_info(q) for q in paths.values()
+                              if q.is_file() and q.stat().st_size})
+                raise DeliveryError(p, problem)
         hashing = _hash_in_background(list(paths.values()))
         # the DREAM tokenizer's first passes run beside the CPR parse (no keys needed yet)
         prescan = dream_x.Prescan(paths["dream"], dream_x.connection_threads(con))

@@ -249,6 +249,12 @@ def test_baseline_load_is_clean_apart_from_the_fixtures_own_issues(baseline):
 def test_missing_file_rejects(wh, d, name):
     d.path(name).unlink()
     assert_rejected(wh, d, name, says=("missing",))
+    # the ledger records the files that did arrive, with their checksums
+    with duckdb.connect(str(wh), read_only=True) as con:
+        arrived = con.execute("SELECT source_file, sha256 FROM audit.load_ledger WHERE status = "
+                              "'rejected' ORDER BY source_file").fetchall()
+    assert [f for f, _ in arrived] == sorted({CPR, PERMITS, DREAM} - {name})
+    assert all(len(h) == 64 for _, h in arrived)
 
 
 @pytest.mark.parametrize("name", [CPR, PERMITS, DREAM])
