@@ -43,7 +43,7 @@ ui-readonly: setup  ## read-only Dagster UI for auditors on http://127.0.0.1:300
 clean:  ## remove the generated warehouse and demo deliveries (not the venv)
 	rm -rf warehouse/*.duckdb warehouse/reports data_raw/2017-0*
 
-bench: setup  ## benchmark the monthly load at 50k/250k/1M persons (+100k since 1991) -> docs/benchmarks.md (~30 min)
+bench: setup  ## benchmark the monthly load at 50k/250k/1M persons (+100k since 1991) -> docs/benchmarks.md (~10 min)
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/run_bench.py --doc docs/benchmarks.md $(BENCH_ARGS)
 
