@@ -188,7 +188,7 @@ class _Timer:
 
 # Where the rows go: temporary staging tables (inspection, tests) or, during a load, the month's
 # rows of the raw tables themselves (no second copy).
-STAGED_CELLS = 1 << 24   # monthly cells per insert (~330 MiB of numbers)
+BATCH_CELLS = 1 << 24   # monthly cells per insert (~330 MiB of numbers)
 STAGE_TARGETS = {"weeks": "stg_dream_benefit_weeks", "months": "stg_dream_employment_months"}
 RAW_TARGETS = {"weeks": "raw.dream__benefit_weeks", "months": "raw.dream__employment_months"}
 STAGE_DDL = {
@@ -544,7 +544,7 @@ def _fast_runs(con, path, runs, kept, known_codes, target, month) -> None:
 def _fast_months(con, scan, target, month) -> None:
     """Monthly employment rows of the kept rows into the target (a plain decimal grad_ is
     always a non-negative number: nothing to quarantine here). Chunks of cells are gathered
-    into batches of STAGED_CELLS; one set-based insert per batch adds keys, months and
+    into batches of BATCH_CELLS; one set-based insert per batch adds keys, months and
     industry texts (an insert per chunk costs twice as much; a staging table would hold its
     rows in memory until the load's transaction ends)."""
     insert = _into(target, month, """
@@ -564,11 +564,14 @@ def _fast_months(con, scan, target, month) -> None:
         batch.clear()
         execute_with_frame(con, insert, cells, {"month": month} if month else {})
 
+    batched = 0
     for ch in scan.cells():
         if len(ch.row):
             batch.append(ch)
-        if sum(len(c.row) for c in batch) >= STAGED_CELLS:
+            batched += len(ch.row)
+        if batched >= BATCH_CELLS:
             flush()
+            batched = 0
     if batch:
         flush()
 

@@ -11,13 +11,13 @@ import gc
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from .. import __version__, reference
@@ -107,24 +107,36 @@ def _records(issues: pd.DataFrame) -> int:
     return int(issues["line"].nunique() + issues["line"].isna().sum())
 
 
-def _issues_frame(df: pd.DataFrame, month: str, keys: dict[str, str],
-                  key_for: Callable[[str], str]) -> pd.DataFrame:
-    """Issue rows with the person key of their PNR (the kept person's key, else the number's
-    own) instead of the PNR."""
+class _PersonKeys:
+    """PNR -> person key. A number of a kept CPR person (old or current) gets the key of the
+    current number, through one hash index for every lookup; any other number its own key."""
+
+    def __init__(self, key: bytes, current: dict[str, str]):
+        self._key_for = keyer(key)
+        self._index = pd.Index(list(current), dtype=object)
+        self._keys = np.array([self._key_for(c) for c in current.values()], dtype=object)
+
+    def kept(self, pnrs) -> np.ndarray:
+        return self._index.get_indexer(pnrs) >= 0
+
+    def of(self, pnrs) -> np.ndarray:
+        """Keys of `pnrs` (None where a PNR is missing)."""
+        pnrs = np.asarray(pnrs, dtype=object)
+        pos = self._index.get_indexer(pnrs)
+        out = np.full(len(pnrs), None, dtype=object)
+        hit = pos >= 0
+        out[hit] = self._keys[pos[hit]]
+        for i in np.flatnonzero(~hit):
+            out[i] = self._key_for(pnrs[i]) if isinstance(pnrs[i], str) else None
+        return out
+
+
+def _issues_frame(df: pd.DataFrame, month: str, keys: _PersonKeys) -> pd.DataFrame:
+    """Issue rows with the person key of their PNR instead of the PNR."""
     out = df.copy()
-    out["person_key"] = out["pnr"].map(
-        lambda p: (keys.get(p) or key_for(p)) if isinstance(p, str) else None)
+    out["person_key"] = keys.of(out["pnr"])
     out["delivery_month"] = month
     return out.drop(columns=["pnr"])
-
-
-def _with_keys(df: pd.DataFrame, pnr_column: str, key_map: pd.Series) -> pd.DataFrame:
-    """The parser's frame with the `person_key` of `pnr_column` added in place (no copy)."""
-    pos = key_map.index.get_indexer(df[pnr_column])
-    keys = key_map.to_numpy()[pos]
-    keys[pos < 0] = None
-    df["person_key"] = keys
-    return df
 
 
 def record_attempt(con: duckdb.DuckDBPyConnection, month: str, municipality: str,
@@ -177,14 +189,11 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             files.update(hashing.result())
         _check_not_loaded_elsewhere(con, files[paths["cpr"].name], month)
         current = cpr.pnr_to_current()
-        key_for = keyer(key)
-        keys = {p: key_for(c) for p, c in current.items()}
-        key_map = pd.Series(keys, dtype=object)   # one hash index for every lookup below
+        keys = _PersonKeys(key, current)
         del current
 
         def key_of(pnrs: list[str]) -> pd.DataFrame:
-            return pd.DataFrame({"pnr": pnrs, "person_key": [
-                keys.get(p) or key_for(p) for p in pnrs]}, dtype="string")
+            return pd.DataFrame({"pnr": pnrs, "person_key": keys.of(pnrs)}, dtype="string")
 
         ci = files[paths["cpr"].name]
         ci.encoding = cpr.encoding
@@ -202,7 +211,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         pi.encoding = per.encoding
         pi.records_by_type = {"rows": per.rows_read}
         pq, pw = per.issues.frame("quarantine"), per.issues.frame("warn")
-        not_in_cpr = key_map.index.get_indexer(per.permits["pnr"]) < 0
+        not_in_cpr = ~keys.kept(per.permits["pnr"])
         for r in per.permits[not_in_cpr].itertuples():
             pw.loc[len(pw)] = dict(source_file=paths["permits"].name, line=r.source_line,
                                    record_type="permit", rule="pnr_not_in_cpr", field="PNR",
@@ -213,14 +222,17 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         dropped = cpr.dropped_persons
 
         # the parser's frames get their person keys in place and are written without the PNRs
-        persons = _with_keys(cpr.persons, "pnr_current", key_map)
+        persons, permits = cpr.persons, per.permits
+        persons["person_key"] = keys.of(persons["pnr_current"])
         persons["has_changed_number"] = persons["pnr"] != persons["pnr_current"]
-        permits = per.permits
-        permits["person_key"] = permits["pnr"].map(lambda p: keys.get(p) or key_for(p))
-        quarantine = pd.concat([_issues_frame(cq, month, keys, key_for),
-                                _issues_frame(pq, month, keys, key_for)], ignore_index=True)
-        warnings = pd.concat([_issues_frame(cw, month, keys, key_for),
-                              _issues_frame(pw, month, keys, key_for)], ignore_index=True)
+        permits["person_key"] = keys.of(permits["pnr"])
+        for name in ("addresses", "migrations", "citizenships"):
+            frame = getattr(cpr, name)
+            frame["person_key"] = keys.of(frame["pnr"])
+        quarantine = pd.concat([_issues_frame(cq, month, keys), _issues_frame(pq, month, keys)],
+                               ignore_index=True)
+        warnings = pd.concat([_issues_frame(cw, month, keys), _issues_frame(pw, month, keys)],
+                             ignore_index=True)
         extract_date = cpr.extract_date
         info = pd.DataFrame([dict(
             extract_date=extract_date,
@@ -230,13 +242,13 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             skipped_records=sum(cpr.skipped_record_types.values()))])
         frames = {  # table -> (frame, columns not written)
             "raw.cpr__persons": (persons, ("pnr", "pnr_current")),
-            **{f"raw.cpr__{name}": (_with_keys(getattr(cpr, name), "pnr", key_map), ("pnr",))
+            **{f"raw.cpr__{name}": (getattr(cpr, name), ("pnr",))
                for name in ("addresses", "migrations", "citizenships")},
             "raw.cpr__extract_info": (info, ()),
             "raw.permits__residence_permits": (permits, ("pnr",)),
         }
         cpr_keys = set(persons["person_key"])
-        del cpr, per, persons, permits, key_map  # only the frames to write are needed (memory)
+        del cpr, per, persons, permits  # only the frames to write are needed (memory)
         rows: dict[str, int] = {}
         with transaction(con):
             for table in RAW_TABLES + AUDIT_MONTH_TABLES:

@@ -388,6 +388,6 @@ def test_prescan_not_taken_is_closed(tmp_path):
 
 def test_monthly_cells_in_many_small_batches_give_the_same_rows(tmp_path, monkeypatch):
     monkeypatch.setattr(dream_scan, "CHUNK_BYTES", 200)
-    monkeypatch.setattr(dream, "STAGED_CELLS", 2)
+    monkeypatch.setattr(dream, "BATCH_CELLS", 2)
     st, rows = both(write(tmp_path, text(CLEAN)))
     assert st.reader == FAST and months(rows) == CLEAN_MONTHS
