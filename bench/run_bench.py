@@ -125,10 +125,9 @@ def stage_dream_load(a) -> dict:
         run_script(con, "core_macros")
         t = time.perf_counter()
         with transaction(con):
-            con.execute("DELETE FROM raw.dream__benefit_weeks WHERE delivery_month = ?",
-                        [MONTH])
-            con.execute("DELETE FROM raw.dream__employment_months WHERE delivery_month = ?",
-                        [MONTH])
+            for table in ("raw.dream__persons", "raw.dream__benefit_weeks",
+                          "raw.dream__employment_months"):
+                con.execute(f"DELETE FROM {table} WHERE delivery_month = ?", [MONTH])
             st = stage_dream(con, path, key_of, reference.benefit_codes(), AllInCpr(),
                              month=MONTH)
             t_spells = time.perf_counter()

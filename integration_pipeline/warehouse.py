@@ -33,24 +33,53 @@ def sql_statements(name: str) -> list[str]:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         migrated = _migrate(con)
+        keyed = [t for t in KEYED_BEFORE if _has_column(con, t, "person_key")]
         for stmt in _statements(sql("warehouse_ddl")):
             con.execute(stmt)
+        if migrated:
+            keyed.append("migrate_benefit_runs")
+        if keyed:
+            _move_dream_keys(con, keyed)
         if migrated:
             con.execute("INSERT INTO raw.dream__benefit_weeks BY NAME "
                         "SELECT * FROM migrate_benefit_runs")
             con.execute("DROP TABLE migrate_benefit_runs")
 
 
+# DREAM long tables that carried the person key on every row before it moved to
+# raw.dream__persons (issue 8)
+KEYED_BEFORE = ("raw.dream__benefit_weeks", "raw.dream__employment_months")
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    schema, name = table.split(".")
+    return con.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = ? "
+                       "AND table_name = ? AND column_name = ?",
+                       [schema, name, column]).fetchall()[0][0] > 0
+
+
 def _migrate(con: duckdb.DuckDBPyConnection) -> bool:
     """Take the rows of a table an older version wrote into a temporary table of the current
     layout and drop the old table (ensure_schema recreates it); True if it did."""
-    old = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = "
-                      "'raw' AND table_name = 'dream__benefit_weeks' AND column_name = "
-                      "'iso_year'").fetchall()[0][0]
+    old = _has_column(con, "raw.dream__benefit_weeks", "iso_year")
     if old:  # one row per person-week (before issue 8) -> runs
         for stmt in sql_statements("migrate_dream_benefit_runs"):
             con.execute(stmt)
-    return bool(old)
+    return old
+
+
+def _move_dream_keys(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    """Move the person keys of older DREAM rows into raw.dream__persons (one row per delivery
+    month and DREAM line) and drop them from `tables`; the view over them is recreated."""
+    rows = " UNION ALL ".join(f"SELECT delivery_month, person_key, source_line FROM {t}"
+                              for t in tables)
+    con.execute(f"INSERT INTO raw.dream__persons SELECT DISTINCT * FROM ({rows})")
+    for t in tables:
+        con.execute(f"ALTER TABLE {t} DROP COLUMN person_key")
+    if con.execute("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'core' AND "
+                   "view_name = 'employment_month'").fetchall()[0][0]:
+        con.execute(f"CREATE OR REPLACE VIEW core.employment_month AS "
+                    f"{sql('core_employment_month')}")
 
 
 def _statements(text: str) -> list[str]:

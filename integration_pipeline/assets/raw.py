@@ -19,7 +19,10 @@ DESCRIPTIONS = {
     "raw.cpr__citizenships": "CPR citizenship: current (010) and valid historic (027) records.",
     "raw.cpr__extract_info": "CPR extract header (PRODDTO = extract date) and load counts.",
     "raw.permits__residence_permits": "First-time residence permits (Udlændingeregister).",
-    "raw.dream__benefit_weeks": "DREAM weekly benefit codes, run-length encoded (one row per run of consecutive weeks with one code).",
+    "raw.dream__persons": "The kept DREAM lines: person key of each line (stored once; the "
+                          "DREAM long tables name their line).",
+    "raw.dream__benefit_weeks": "DREAM weekly benefit codes, run-length encoded (one row per "
+                                "run of consecutive weeks with one code).",
     "raw.dream__employment_months": "DREAM monthly employment degree and industry, long.",
     "raw.dream__coverage": "Period covered by the month's DREAM extract (inferred from its "
                            "header).",

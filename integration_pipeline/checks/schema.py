@@ -28,8 +28,9 @@ from ..warehouse import table_exists
 CHECK_NAME = "pandera_schema"
 MAX_FAILURE_ROWS = 20          # failure cases shown in the check's metadata
 MAX_CELL_CHARS = 80            # a failure value longer than this is cut in the metadata
-# A partition larger than this is validated in slices of whole persons (hash of person_key),
-# so memory stays bounded; only tables whose unique key contains person_key are sliced.
+# A partition larger than this is validated in slices of whole persons (hash of person_key, or
+# of source_line for the DREAM rows), so memory stays bounded; only tables whose unique key
+# contains one of them are sliced.
 CHUNK_ROWS = 2_000_000
 
 
@@ -126,8 +127,10 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, month: str,
     rows = con.execute(f"SELECT count(*) FROM {table} WHERE delivery_month = ?",
                        [month]).fetchall()[0][0]
     key_cols = unique_key(table)
+    # slices by a key column, so that rows sharing a unique key meet in one slice
+    by = next((c for c in ("person_key", "source_line") if c in key_cols), None)
     slices = 1
-    if rows > chunk_rows and "person_key" in key_cols:
+    if rows > chunk_rows and by is not None:
         slices = math.ceil(rows / chunk_rows)
     kept: list[pd.DataFrame] = []
     num_failures, checks = 0, set()
@@ -137,7 +140,7 @@ def validate_table(con: duckdb.DuckDBPyConnection, table: str, month: str,
         else:
             # NULL keys land in slice 0 (and fail the model there)
             df = con.execute(f"SELECT * FROM {table} WHERE delivery_month = ? "
-                             "AND coalesce(hash(person_key), 0) % ? = ?",
+                             f"AND coalesce(hash({by}), 0) % ? = ?",
                              [month, slices, i]).df()
         try:
             model.validate(df, lazy=True)

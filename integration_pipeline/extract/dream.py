@@ -6,8 +6,9 @@ are stored run-length encoded (one row per run of consecutive weeks with one cod
 is tokenised by numpy (`dream_scan`, runs straight from the wide rows); anything else, and
 whatever the tokenizer does not fully understand, is read by DuckDB (`read_csv` + `UNPIVOT`,
 empty cells dropped), which also words the rejects. The caller passes a DuckDB connection; the
-rows go into the month's raw tables or temporary tables `stg_dream_benefit_weeks`,
-`stg_dream_employment_months`; row quarantine is left in `stg_dream_quarantine`.
+rows go into the month's raw tables or temporary tables `stg_dream_persons` (the person key of
+each kept line, stored once), `stg_dream_benefit_weeks`, `stg_dream_employment_months` (rows
+named by source_line); row quarantine is left in `stg_dream_quarantine`.
 """
 
 from __future__ import annotations
@@ -189,13 +190,16 @@ class _Timer:
 # Where the rows go: temporary staging tables (inspection, tests) or, during a load, the month's
 # rows of the raw tables themselves (no second copy).
 BATCH_CELLS = 1 << 24   # monthly cells per insert (~330 MiB of numbers)
-STAGE_TARGETS = {"weeks": "stg_dream_benefit_weeks", "months": "stg_dream_employment_months"}
-RAW_TARGETS = {"weeks": "raw.dream__benefit_weeks", "months": "raw.dream__employment_months"}
+STAGE_TARGETS = {"persons": "stg_dream_persons", "weeks": "stg_dream_benefit_weeks",
+                 "months": "stg_dream_employment_months"}
+RAW_TARGETS = {"persons": "raw.dream__persons", "weeks": "raw.dream__benefit_weeks",
+               "months": "raw.dream__employment_months"}
 STAGE_DDL = {
-    "weeks": "person_key VARCHAR, first_iso_year SMALLINT, first_iso_week TINYINT, "
-             "weeks SMALLINT, benefit_code VARCHAR, source_line BIGINT",
-    "months": "person_key VARCHAR, year SMALLINT, month TINYINT, industry_code VARCHAR, "
-              "employment_degree DOUBLE, source_line BIGINT",
+    "persons": "person_key VARCHAR, source_line BIGINT",
+    "weeks": "first_iso_year SMALLINT, first_iso_week TINYINT, weeks SMALLINT, "
+             "benefit_code VARCHAR, source_line BIGINT",
+    "months": "year SMALLINT, month TINYINT, industry_code VARCHAR, employment_degree DOUBLE, "
+              "source_line BIGINT",
 }
 FAST_READER = "numpy tokenizer"
 GENERAL_READER = "DuckDB read_csv"
@@ -240,11 +244,11 @@ def _run(con: duckdb.DuckDBPyConnection, path: Path, sql_text: str, params: dict
         raise _csv_error(path, e) from None
 
 
-def _classify_rows(con, key_of, cpr_keys, pnrs: list[str] | None = None) -> None:
+def _classify_rows(con, key_of, cpr_keys, target: str, month: str | None,
+                   pnrs: list[str] | None = None) -> None:
     """Row-level quarantine rules on `stg_dream_lines` (source_line, pnr): leaves
     `stg_dream_rows` (source_line, pnr, person_key, rule; rule NULL = kept, and then the PNR is
-    unique), `stg_dream_quarantine` and `stg_dream_keys` (row = source_line - 2, person_key) of
-    the kept rows."""
+    unique) and `stg_dream_quarantine`, and stores the kept lines' person keys in `target`."""
     if pnrs is None:
         pnrs = [r[0] for r in con.execute(
             "SELECT DISTINCT pnr FROM stg_dream_lines WHERE pnr ~ '^[0-9]{10}$'").fetchall()]
@@ -259,11 +263,11 @@ def _classify_rows(con, key_of, cpr_keys, pnrs: list[str] | None = None) -> None
         con.execute(stmt)
     for t in ("stg_dream_lines", "stg_dream_pnr_keys", "stg_dream_cpr_keys"):
         con.execute(f"DROP TABLE {t}")
-    con.execute("CREATE OR REPLACE TEMP TABLE stg_dream_keys AS SELECT (source_line - 2)::INTEGER "
-                "AS row, person_key FROM stg_dream_rows WHERE rule IS NULL ORDER BY row")
+    con.execute(_into(target, month, "SELECT source_line, person_key FROM stg_dream_rows "
+                      "WHERE rule IS NULL"), {"month": month} if month else {})
 
 
-def _stage_rows(con, path, src, params, key_of, cpr_keys) -> int:
+def _stage_rows(con, path, src, params, key_of, cpr_keys, target, month) -> int:
     """General reader, narrow first pass (PNR only): line numbers and the row-level quarantine.
     The whole file is tokenised here, so a row with the wrong number of fields rejects the file
     before anything is written."""
@@ -272,14 +276,14 @@ def _stage_rows(con, path, src, params, key_of, cpr_keys) -> int:
              f"row_number() OVER () + 1 AS source_line, trim(PNR) AS pnr FROM {src}",
              {k: v for k, v in params.items()})
     rows_read = con.execute("SELECT count(*) FROM stg_dream_lines").fetchall()[0][0]
-    _classify_rows(con, key_of, cpr_keys)
+    _classify_rows(con, key_of, cpr_keys, target, month)
     return rows_read
 
 
-def _kept_rows(src: str, columns: str) -> str:
-    """The file's kept rows (row-level quarantine applied) with their person key and line. The
-    join runs on the wide rows, before they are reshaped: far fewer probes than after."""
-    return (f"(SELECT r.person_key, r.source_line, {columns} FROM {src} w "
+def _kept_rows(src: str, columns: str, key: bool = False) -> str:
+    """The file's kept rows (row-level quarantine applied) with their line (and person key).
+    The join runs on the wide rows, before they are reshaped: far fewer probes than after."""
+    return (f"(SELECT {'r.person_key, ' if key else ''}r.source_line, {columns} FROM {src} w "
             "JOIN stg_dream_rows r ON r.pnr = trim(w.PNR) AND r.rule IS NULL)")
 
 
@@ -291,7 +295,7 @@ def _week_cells(fmt: str, src: str, header: DreamHeader) -> str:
     empty = "" if fmt == "csv" else "WHERE trim(code) <> ''"
     return f"""
         CREATE OR REPLACE TEMP TABLE stg_dream_week_cells AS
-        SELECT person_key, source_line, col, {code} AS benefit_code
+        SELECT source_line, col, {code} AS benefit_code
         FROM {_kept_rows(src, cols)}
         UNPIVOT (code FOR col IN ({cols})) u
         {empty}"""
@@ -316,7 +320,7 @@ def _month_select(src: str, header: DreamHeader) -> str:
         cols.append(_q(b) if (y, m) in header.branche_months else f"NULL::VARCHAR AS {_q(b)}")
         pairs.append(f"({_q(g)}, {_q(b)}) AS '{y}_{m:02d}'")
     return f"""
-        SELECT person_key, substr(ym, 1, 4)::SMALLINT AS year, substr(ym, 6, 2)::TINYINT AS month,
+        SELECT substr(ym, 1, 4)::SMALLINT AS year, substr(ym, 6, 2)::TINYINT AS month,
                {MONTH_VALUES}, source_line
         FROM {_kept_rows(src, ', '.join(cols))}
         UNPIVOT INCLUDE NULLS ((g, b) FOR ym IN ({', '.join(pairs)})) u
@@ -333,7 +337,7 @@ def _grad_quarantine(src: str, header: DreamHeader) -> str | None:
         SELECT source_line, 'month', 'grad_not_number', col,
                'employment degree ' || trim(g) || ' is not a number (month set aside)',
                person_key
-        FROM {_kept_rows(src, cols)}
+        FROM {_kept_rows(src, cols, key=True)}
         UNPIVOT (g FOR col IN ({cols})) u
         WHERE nullif(trim(g), '') IS NOT NULL AND coalesce(try_cast(trim(g) AS DOUBLE) < 0, true)"""
 
@@ -346,11 +350,12 @@ def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
 
     `key_of(pnrs)` returns a frame (pnr, person_key) for the given PNRs; `cpr_keys` is the set of
     person keys in the month's CPR extract. Without `month` the rows are left in the temporary
-    tables `stg_dream_benefit_weeks` / `stg_dream_employment_months`; with `month` they are
-    inserted as that delivery month's rows of raw.dream__benefit_weeks /
-    raw.dream__employment_months (the caller holds the transaction and has deleted the month's
-    old rows). Benefit weeks are stored run-length encoded (one row per run of consecutive weeks
-    with one code). Row-level quarantine is left in `stg_dream_quarantine`. Raises
+    tables `stg_dream_persons` / `stg_dream_benefit_weeks` / `stg_dream_employment_months`; with
+    `month` they are inserted as that delivery month's rows of raw.dream__persons /
+    raw.dream__benefit_weeks / raw.dream__employment_months (the caller holds the transaction
+    and has deleted the month's old rows). The person key of a kept line is stored once (in
+    the persons table); the long rows name their line by source_line. Benefit weeks are stored
+    run-length encoded (one row per run of consecutive weeks with one code). Row-level quarantine is left in `stg_dream_quarantine`. Raises
     DeliveryError for file-level faults (the caller's transaction then rolls back).
 
     A plain CSV goes through the numpy tokenizer (`dream_scan`); anything it does not fully
@@ -384,7 +389,7 @@ def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
                                 [month] if month else [])
     if fmt == "csv":
         _check_encoding(path)
-    rows_read = _stage_rows(con, path, src, params, key_of, cpr_keys)
+    rows_read = _stage_rows(con, path, src, params, key_of, cpr_keys, targets["persons"], month)
     timer.lap("rows")
     with _setting(con, "preserve_insertion_order", "false"):
         _run(con, path, _week_cells(fmt, src, header), params)
@@ -502,11 +507,12 @@ def _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month, targets
         execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_lines AS "
                            "SELECT * FROM v_frame", lines)
         del lines
-        _classify_rows(con, key_of, cpr_keys, pnrs)
+        _classify_rows(con, key_of, cpr_keys, targets["persons"], month, pnrs)
         del pnrs
         scanned.pnrs = []
         kept = np.zeros(scan.rows, dtype=bool)
-        kept[con.execute("SELECT row FROM stg_dream_keys").fetchnumpy()["row"]] = True
+        kept[con.execute("SELECT source_line - 2 AS row FROM stg_dream_rows WHERE rule IS NULL"
+                         ).fetchnumpy()["row"]] = True
         rows_read = scan.rows
         timer.lap("rows")
         with _setting(con, "preserve_insertion_order", "false"):
@@ -515,7 +521,7 @@ def _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month, targets
             _fast_runs(con, path, runs, kept, known_codes, targets["weeks"], month)
             del runs
             timer.lap("weeks")
-            _fast_months(con, scan, targets["months"], month)
+            _fast_months(con, scan, None if kept.all() else kept, targets["months"], month)
             timer.lap("months")
     return _result(con, header, "csv", rows_read, targets, month, FAST_READER, timer)
 
@@ -532,29 +538,26 @@ def _fast_runs(con, path, runs, kept, known_codes, target, month) -> None:
         _raise_unknown(path, unknown)
     frame = {"row": row, "first": first, "weeks": weeks, "code": code}
     execute_with_frame(con, _into(target, month, """
-            SELECT k.person_key, w.iso_year AS first_iso_year, w.iso_week AS first_iso_week,
-                   r.weeks, lpad(r.code::VARCHAR, 3, '0') AS benefit_code,
-                   r.row + 2 AS source_line
+            SELECT w.iso_year AS first_iso_year, w.iso_week AS first_iso_week, r.weeks,
+                   lpad(r.code::VARCHAR, 3, '0') AS benefit_code, r.row + 2 AS source_line
             FROM v_frame r
-            JOIN stg_dream_keys k USING (row)
             JOIN stg_dream_week_columns w ON w.idx = r.first"""), frame,
         {"month": month} if month else {})
 
 
-def _fast_months(con, scan, target, month) -> None:
-    """Monthly employment rows of the kept rows into the target (a plain decimal grad_ is
-    always a non-negative number: nothing to quarantine here). Chunks of cells are gathered
-    into batches of BATCH_CELLS; one set-based insert per batch adds keys, months and
-    industry texts (an insert per chunk costs twice as much; a staging table would hold its
+def _fast_months(con, scan, kept: np.ndarray | None, target, month) -> None:
+    """Monthly employment rows of the kept rows (`kept[row]`; None = all) into the target (a
+    plain decimal grad_ is always a non-negative number: nothing to quarantine here). Chunks of
+    cells are gathered into batches of BATCH_CELLS; one set-based insert per batch adds months
+    and industry texts (an insert per chunk costs twice as much; a staging table would hold its
     rows in memory until the load's transaction ends)."""
     insert = _into(target, month, """
-        SELECT k.person_key, m.year, m.month,
+        SELECT m.year, m.month,
                CASE WHEN c.branche_len > 0
                     THEN lpad(c.branche::VARCHAR, c.branche_len, '0') END AS industry_code,
                CASE WHEN c.has_grad THEN c.grad END AS employment_degree,
                c.row + 2 AS source_line
         FROM v_frame c
-        JOIN stg_dream_keys k USING (row)
         JOIN stg_dream_month_columns m ON m.idx = c.month""")
     batch: list[dream_scan.Cells] = []
 
@@ -562,6 +565,9 @@ def _fast_months(con, scan, target, month) -> None:
         cells = {name: np.concatenate([getattr(ch, name) for ch in batch])
                  for name in ("row", "month", "has_grad", "grad", "branche_len", "branche")}
         batch.clear()
+        if kept is not None:
+            keep = kept[cells["row"]]
+            cells = {name: col[keep] for name, col in cells.items()}
         execute_with_frame(con, insert, cells, {"month": month} if month else {})
 
     batched = 0
@@ -600,7 +606,7 @@ def _result(con, header, fmt, rows_read, targets, month, reader, timer) -> Dream
     quarantined, persons = con.execute(
         "SELECT (SELECT count(*) FROM stg_dream_quarantine), "
         "(SELECT count(*) FROM stg_dream_rows WHERE rule IS NULL)").fetchall()[0]
-    for t in ("stg_dream_keys", "stg_dream_week_columns", "stg_dream_month_columns"):
+    for t in ("stg_dream_week_columns", "stg_dream_month_columns"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     return DreamStage(header=header, source_format=fmt, rows_read=rows_read, persons=persons,
                       benefit_weeks=int(weeks), benefit_runs=runs, employment_months=months,

@@ -30,8 +30,8 @@ from ..warehouse import ensure_schema, in_transaction, insert_frame, transaction
 
 RAW_TABLES = [
     "raw.cpr__persons", "raw.cpr__addresses", "raw.cpr__migrations", "raw.cpr__citizenships",
-    "raw.cpr__extract_info", "raw.permits__residence_permits", "raw.dream__benefit_weeks",
-    "raw.dream__employment_months", "raw.dream__coverage",
+    "raw.cpr__extract_info", "raw.permits__residence_permits", "raw.dream__persons",
+    "raw.dream__benefit_weeks", "raw.dream__employment_months", "raw.dream__coverage",
 ]
 AUDIT_MONTH_TABLES = ["audit.quarantine", "audit.warnings"]
 
@@ -284,6 +284,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
                 weeks=len(h.weeks), months=len(h.months),
                 extra_columns=",".join(h.other) or None)])
             rows["raw.dream__coverage"] = insert_frame(con, "raw.dream__coverage", coverage)
+            rows["raw.dream__persons"] = stage.persons
             rows["raw.dream__benefit_weeks"] = stage.benefit_runs
             rows["raw.dream__employment_months"] = stage.employment_months
             insert_frame(con, "audit.quarantine", quarantine)
@@ -294,7 +295,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             ci.rows_loaded = sum(rows[t] for t in RAW_TABLES if t.startswith("raw.cpr__")
                                  and t != "raw.cpr__extract_info")
             pi.rows_loaded = rows["raw.permits__residence_permits"]
-            di.rows_loaded = stage.benefit_runs + stage.employment_months
+            di.rows_loaded = stage.persons + stage.benefit_runs + stage.employment_months
             record_attempt(con, month, municipality, files, "loaded", None, load_id)
     except DeliveryError as e:
         e.files = files
@@ -304,7 +305,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
     finally:
         if prescan is not None:
             prescan.close()
-        for t in ("stg_dream_lines", "stg_dream_rows", "stg_dream_keys", "stg_dream_week_cells",
+        for t in ("stg_dream_lines", "stg_dream_rows", "stg_dream_week_cells",
                   "stg_dream_week_columns", "stg_dream_month_columns", "stg_dream_benefit_weeks",
                   "stg_dream_employment_months", "stg_dream_quarantine", "stg_dream_pnr_keys",
                   "stg_dream_cpr_keys"):

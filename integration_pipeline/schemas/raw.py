@@ -261,7 +261,24 @@ def _has_iso_week(year: pd.Series, week: pd.Series) -> pd.Series:
     return week <= year.map(weeks)
 
 
-class DreamBenefitWeeks(PersonTable):
+class DreamPersons(PersonTable):
+    source_line: Series[pd.Int64Dtype] = source_line_field(DREAM_FILE)
+
+    class Config:
+        name = "raw.dream__persons"
+        description = ("The kept rows of the DREAM file, one per person: the person key of each "
+                       "line, stored once. raw.dream__benefit_weeks and "
+                       "raw.dream__employment_months name their row by (delivery_month, "
+                       "source_line); join here for the person key. Quarantined lines are in "
+                       "audit.quarantine instead.")
+        unique = ["delivery_month", "person_key"]
+
+    @pa.dataframe_check(name="one_row_per_line", description="source_line unique in the month")
+    def _line_unique(cls, df: DataFrame) -> Series[bool]:
+        return ~df.duplicated(["delivery_month", "source_line"], keep=False)
+
+
+class DreamBenefitWeeks(MonthTable):
     first_iso_year: Series[pd.Int16Dtype] = pa.Field(
         in_range={"min_value": 1900, "max_value": 2099},
         description="ISO year of the run's first week (from the column name y_YYWW: 20YY for "
@@ -287,14 +304,16 @@ class DreamBenefitWeeks(PersonTable):
 
     class Config:
         name = "raw.dream__benefit_weeks"
-        description = ("DREAM weekly benefit codes, run-length encoded: one row per person and "
-                       "run of consecutive ISO weeks with the same code (empty weeks are not "
-                       "stored; a run ends where the code changes or a week is empty). The "
-                       "weeks are exactly those of the file's y_YYWW cells.")
-        unique = ["delivery_month", "person_key", "first_iso_year", "first_iso_week"]
+        description = ("DREAM weekly benefit codes, run-length encoded: one row per DREAM line "
+                       "(person) and run of consecutive ISO weeks with the same code (empty "
+                       "weeks are not stored; a run ends where the code changes or a week is "
+                       "empty). The weeks are exactly those of the file's y_YYWW cells. The "
+                       "person key is in raw.dream__persons (same delivery_month and "
+                       "source_line).")
+        unique = ["delivery_month", "source_line", "first_iso_year", "first_iso_week"]
 
 
-class DreamEmploymentMonths(PersonTable):
+class DreamEmploymentMonths(MonthTable):
     year: Series[pd.Int16Dtype] = pa.Field(
         in_range={"min_value": 1900, "max_value": 2099},
         description="Calendar year (from the column names grad_YYYY_MM / branche_YYYY_MM).")
@@ -312,9 +331,10 @@ class DreamEmploymentMonths(PersonTable):
 
     class Config:
         name = "raw.dream__employment_months"
-        description = ("DREAM monthly employment in long form: one row per person and month with "
-                       "a degree or an industry code.")
-        unique = ["delivery_month", "person_key", "year", "month"]
+        description = ("DREAM monthly employment in long form: one row per DREAM line (person) "
+                       "and month with a degree or an industry code. The person key is in "
+                       "raw.dream__persons (same delivery_month and source_line).")
+        unique = ["delivery_month", "source_line", "year", "month"]
 
 
 class DreamCoverage(MonthTable):
@@ -355,5 +375,6 @@ class DreamCoverage(MonthTable):
 RAW_MODELS: dict[str, type[pa.DataFrameModel]] = {
     m.Config.name: m for m in (
         CprPersons, CprAddresses, CprMigrations, CprCitizenships, CprExtractInfo,
-        PermitsResidencePermits, DreamBenefitWeeks, DreamEmploymentMonths, DreamCoverage)
+        PermitsResidencePermits, DreamPersons, DreamBenefitWeeks, DreamEmploymentMonths,
+        DreamCoverage)
 }

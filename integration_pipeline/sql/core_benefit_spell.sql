@@ -1,8 +1,8 @@
 -- core.benefit_spell: DREAM benefit spells, i.e. maximal runs of consecutive ISO weeks with the
 -- same code. raw.dream__benefit_weeks already stores the weeks run-length encoded (one row per
--- run), so a spell is a raw row with its dates, ISO week labels and benefit group. Dates and
--- labels come from a small calendar of ISO weeks (joined twice) instead of being computed on
--- every row.
+-- run), so a spell is a raw row with its person key (raw.dream__persons), dates, ISO week labels
+-- and benefit group. Dates and labels come from a small calendar of ISO weeks (joined twice)
+-- instead of being computed on every row.
 with calendar as (
     select
         y.range::smallint as iso_year,
@@ -18,13 +18,16 @@ with calendar as (
 
 runs as (
     select
-        b.person_key,
+        p.person_key,
         b.benefit_code,
         b.weeks,
         c.monday as first_week_start,
         c.label as first_iso_week,
         c.week_no + b.weeks - 1 as last_week_no
     from raw.dream__benefit_weeks b
+    -- left: a line without its key would show as a NULL person_key (schema check), not vanish
+    left join raw.dream__persons p
+        on p.delivery_month = $month and p.source_line = b.source_line
     join calendar c
         on c.iso_year = b.first_iso_year and c.iso_week = b.first_iso_week
     where b.delivery_month = $month

@@ -1,10 +1,10 @@
 -- raw.dream__benefit_weeks rows from the general reader: the non-empty week cells of each kept
--- row (stg_dream_week_cells: person_key, source_line, col, benefit_code) run-length encoded,
+-- row (stg_dream_week_cells: source_line, col, benefit_code) run-length encoded,
 -- one row per run of consecutive week columns with the same code (gaps and islands on the
 -- column index). stg_dream_week_columns (idx, col, iso_year, iso_week) numbers the file's week
 -- columns; they are consecutive ISO weeks (checked on the header), so idx counts weeks.
 with cells as (
-    select c.person_key, c.source_line, c.benefit_code, w.idx
+    select c.source_line, c.benefit_code, w.idx
     from stg_dream_week_cells c
     join stg_dream_week_columns w using (col)
 ),
@@ -18,13 +18,12 @@ islands as (
 ),
 
 runs as (
-    select person_key, source_line, benefit_code, min(idx) as first_idx, count(*) as weeks
+    select source_line, benefit_code, min(idx) as first_idx, count(*) as weeks
     from islands
-    group by person_key, source_line, benefit_code, island
+    group by source_line, benefit_code, island
 )
 
 select
-    r.person_key,
     w.iso_year as first_iso_year,
     w.iso_week as first_iso_week,
     r.weeks::smallint as weeks,

@@ -68,10 +68,17 @@ create table if not exists raw.permits__residence_permits (
     source_line bigint not null
 );
 
+-- the kept rows of the DREAM file: the person key of each row, stored once (the long tables
+-- below name their row by source_line)
+create table if not exists raw.dream__persons (
+    delivery_month varchar not null,
+    person_key varchar not null,
+    source_line bigint not null
+);
+
 -- run-length encoded: one row per run of consecutive ISO weeks with the same code
 create table if not exists raw.dream__benefit_weeks (
     delivery_month varchar not null,
-    person_key varchar not null,
     first_iso_year smallint not null,
     first_iso_week tinyint not null,
     weeks smallint not null,
@@ -81,7 +88,6 @@ create table if not exists raw.dream__benefit_weeks (
 
 create table if not exists raw.dream__employment_months (
     delivery_month varchar not null,
-    person_key varchar not null,
     year smallint not null,
     month tinyint not null,
     industry_code varchar,

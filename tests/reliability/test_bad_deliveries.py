@@ -513,8 +513,10 @@ def test_dream_pnr_not_in_cpr_is_quarantined(wh, baseline, d):
     stranger = pnr_for(dt.date(1977, 7, 7))
     [line] = d.add_rows(DREAM, [d.dream_row(stranger, y_1301="130")])
     assert_quarantined(wh, baseline, d, [(DREAM, line, "pnr_not_in_cpr")])
-    assert query(wh, "SELECT count(*) FROM raw.dream__benefit_weeks WHERE person_key = ?",
+    assert query(wh, "SELECT count(*) FROM raw.dream__persons WHERE person_key = ?",
                  [pk(stranger)]) == [(0,)]
+    assert query(wh, "SELECT count(*) FROM raw.dream__benefit_weeks WHERE source_line = ?",
+                 [line]) == [(0,)]
 
 
 def test_dream_grad_that_is_not_a_number_is_quarantined(wh, baseline, d):
@@ -532,8 +534,10 @@ def test_dream_pnr_on_two_rows_quarantines_both_rows(wh, baseline, d):
     [line] = d.add_rows(DREAM, [rows[3]])
     assert_quarantined(wh, baseline, d, [(DREAM, 4, "duplicate_pnr"),
                                          (DREAM, line, "duplicate_pnr")])
-    assert query(wh, "SELECT count(*) FROM raw.dream__benefit_weeks WHERE person_key = ?",
+    assert query(wh, "SELECT count(*) FROM raw.dream__persons WHERE person_key = ?",
                  [pk(rows[3][0])]) == [(0,)]
+    assert query(wh, "SELECT count(*) FROM raw.dream__benefit_weeks WHERE source_line IN (4, ?)",
+                 [line]) == [(0,)]
 
 
 # --- the quarantine threshold: > max_count AND > max_share rejects ----------------------------
@@ -661,7 +665,8 @@ def test_changed_number_dream_row_under_the_old_number_is_the_person(wh, baselin
     assert new_issues(wh, baseline, "audit.quarantine") == Counter()
     # one run of two weeks
     assert query(wh, "SELECT first_iso_year, first_iso_week, weeks, benefit_code "
-                     "FROM raw.dream__benefit_weeks WHERE person_key = ?",
+                     "FROM raw.dream__benefit_weeks JOIN raw.dream__persons "
+                     "USING (delivery_month, source_line) WHERE person_key = ?",
                  [pk(new)]) == [(2017, 1, 2, "130")]
 
 

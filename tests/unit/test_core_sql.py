@@ -22,6 +22,7 @@ class Raw:
     def __init__(self):
         self.rows: dict[str, list[dict]] = {}
         self.line = 0
+        self.dream_lines: dict[str, int] = {}   # person key -> the person's DREAM line
 
     def add(self, table: str, **row):
         self.line += 1
@@ -64,14 +65,21 @@ class Raw:
                         category=category, grundlag=None, forklar=None,
                         citizenship_code="5486")
 
+    def dream_line(self, pk) -> int:
+        """The person's DREAM line (its raw.dream__persons row is added the first time)."""
+        if pk not in self.dream_lines:
+            self.add("raw.dream__persons", person_key=pk)
+            self.dream_lines[pk] = self.line
+        return self.dream_lines[pk]
+
     def run(self, pk, year, week, code, weeks=1):
         """A run of `weeks` consecutive ISO weeks with one code, from (year, week)."""
-        return self.add("raw.dream__benefit_weeks", person_key=pk, first_iso_year=year,
-                        first_iso_week=week, weeks=weeks, benefit_code=code)
+        return self.add("raw.dream__benefit_weeks", source_line=self.dream_line(pk),
+                        first_iso_year=year, first_iso_week=week, weeks=weeks, benefit_code=code)
 
     def grad(self, pk, year, month, degree):
-        return self.add("raw.dream__employment_months", person_key=pk, year=year, month=month,
-                        industry_code="620100", employment_degree=degree)
+        return self.add("raw.dream__employment_months", source_line=self.dream_line(pk),
+                        year=year, month=month, industry_code="620100", employment_degree=degree)
 
     def build(self, residence="2017-06-30", status=(2017, 14)):
         con = duckdb.connect()

@@ -56,6 +56,13 @@ def stage(tmp_path, rows=None, header=HEADER, cpr=ALL, codes=CODES, path=None, *
 
 
 def table(con, name, order="source_line") -> list[dict]:
+    """The rows of a staging table; the long DREAM rows with the person key of their line
+    (stg_dream_persons), which every one of them must have."""
+    if name in ("stg_dream_benefit_weeks", "stg_dream_employment_months"):
+        rows = con.execute(f"SELECT p.person_key, t.* FROM {name} t LEFT JOIN stg_dream_persons p "
+                           f"USING (source_line) ORDER BY {order}").df().to_dict("records")
+        assert all(isinstance(r["person_key"], str) for r in rows)
+        return rows
     return con.execute(f"SELECT * FROM {name} ORDER BY {order}").df().to_dict("records")
 
 

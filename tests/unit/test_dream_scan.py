@@ -27,7 +27,10 @@ P = [pnr_for(dt.date(1980 + i, 1 + i, 1 + i), "MK"[i % 2]) for i in range(6)]
 STRANGER = pnr_for(dt.date(1977, 7, 7))
 FAST = "numpy tokenizer"
 GENERAL = "DuckDB read_csv"
-TABLES = ("stg_dream_benefit_weeks", "stg_dream_employment_months", "stg_dream_quarantine")
+TABLES = ("stg_dream_persons", "stg_dream_benefit_weeks", "stg_dream_employment_months",
+          "stg_dream_quarantine")
+# the long rows with the person key of their line in front (as the raw tables are read)
+KEYED = {"stg_dream_benefit_weeks", "stg_dream_employment_months"}
 COUNTS = ("rows_read", "persons", "benefit_weeks", "benefit_runs", "employment_months",
           "quarantined")
 
@@ -99,7 +102,13 @@ def stage(path: Path, fast: bool, cpr=P, codes=CODES, threads=None, prescan=Fals
     finally:
         if pre is not None:
             pre.close()
-    contents = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+    for t in KEYED:   # every long row belongs to a kept line
+        assert con.execute(f"SELECT count(*) FROM {t} ANTI JOIN stg_dream_persons "
+                           "USING (source_line)").fetchall() == [(0,)]
+    contents = {t: con.execute(
+        f"SELECT p.person_key, t.* FROM {t} t JOIN stg_dream_persons p USING (source_line) "
+        "ORDER BY ALL" if t in KEYED else f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+        for t in TABLES}
     con.close()
     return st, contents
 

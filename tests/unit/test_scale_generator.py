@@ -66,7 +66,9 @@ def test_tiny_delivery_loads_without_quarantine_or_rejects(delivery, tmp_path):
     counts = json.loads(counts)
     assert (counts["rows"], counts["benefit_weeks"], counts["benefit_runs"]) == (rows, weeks,
                                                                                   runs)
-    assert loaded == runs + counts["employment_months"]
+    # the file's rows written: one raw.dream__persons row per kept line, the runs, the months
+    assert con.execute("SELECT count(*) FROM raw.dream__persons").fetchall() == [(rows,)]
+    assert loaded == rows + runs + counts["employment_months"]
     status = con.execute("SELECT status FROM audit.load_ledger").fetchall()
     assert {s for (s,) in status} == {"loaded"}
 

@@ -57,11 +57,13 @@ VALID: dict[str, list[dict]] = {
     "raw.permits__residence_permits": [dict(
         delivery_month=M, person_key=PK, permit_date="2016-02-01", category="Asyl mv.",
         grundlag=11, forklar=1101, citizenship_code="5404", source_line=4)],
+    "raw.dream__persons": [dict(delivery_month=M, person_key=PK, source_line=2),
+                           dict(delivery_month=M, person_key=PK2, source_line=3)],
     "raw.dream__benefit_weeks": [dict(
-        delivery_month=M, person_key=PK, first_iso_year=2015, first_iso_week=53, weeks=2,
+        delivery_month=M, first_iso_year=2015, first_iso_week=53, weeks=2,
         benefit_code="111", source_line=2)],
     "raw.dream__employment_months": [dict(
-        delivery_month=M, person_key=PK, year=2017, month=4, industry_code="471100",
+        delivery_month=M, year=2017, month=4, industry_code="471100",
         employment_degree=0.5, source_line=2)],
     "raw.dream__coverage": [dict(
         delivery_month=M, first_week="2012-W01", last_week="2017-W20",
@@ -150,6 +152,8 @@ BROKEN = [
     ("raw.cpr__citizenships", {"valid_to": "2017-01-01"}, "current_is_open"),
     ("raw.cpr__extract_info", {"dropped_persons": -1}, "greater_than_or_equal_to"),
     ("raw.permits__residence_permits", {"category": "Asyl"}, "isin"),
+    ("raw.dream__persons", {"source_line": 3}, "one_row_per_line"),
+    ("raw.dream__persons", {"person_key": PK2}, "multiple_fields_uniqueness"),
     ("raw.dream__benefit_weeks", {"first_iso_year": 2016}, "iso_week_exists"),
     ("raw.dream__benefit_weeks", {"first_iso_week": 54}, "in_range"),
     ("raw.dream__benefit_weeks", {"weeks": 0}, "greater_than_or_equal_to"),
