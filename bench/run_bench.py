@@ -95,7 +95,7 @@ def stage_dream_load(a) -> dict:
     from integration_pipeline.warehouse import (
         ensure_schema,
         load_reference,
-        replace_month,
+        replace_view,
         sql,
         transaction,
     )
@@ -130,9 +130,10 @@ def stage_dream_load(a) -> dict:
                 con.execute(f"DELETE FROM {table} WHERE delivery_month = ?", [MONTH])
             st = stage_dream(con, path, key_of, reference.benefit_codes(), AllInCpr(),
                              month=MONTH)
+            # core.benefit_spell is a view over the raw runs: (re)created, and the month's
+            # spells counted, which computes every spell (dates, labels, group) once
             t_spells = time.perf_counter()
-            q = sql("core_benefit_spell")
-            spells = replace_month(con, "core.benefit_spell", q, {"month": MONTH}, MONTH)
+            spells = replace_view(con, "core.benefit_spell", sql("core_benefit_spell"), MONTH)
             t_spells = time.perf_counter() - t_spells
         secs = time.perf_counter() - t
     # the target's "DREAM load" is CSV -> benefit spells: the PNR pass, the weeks pass and

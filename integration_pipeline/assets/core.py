@@ -35,7 +35,8 @@ DESCRIPTIONS = {
     "core.residence_spell": "Municipality spells: consecutive addresses in one municipality "
                             "with no emigration between them, and how each spell began.",
     "core.residence_permit": "First-time residence permits with their residence group.",
-    "core.benefit_spell": "DREAM weekly codes collapsed to spells of consecutive ISO weeks.",
+    "core.benefit_spell": "DREAM weekly codes collapsed to spells of consecutive ISO weeks (a "
+                          "view over raw.dream__benefit_weeks).",
     "core.employment_month": "DREAM monthly employment degree and industry (a view over "
                              "raw.dream__employment_months).",
     "core.refugee_received": "Cohort: refugees received by the municipality since the period "

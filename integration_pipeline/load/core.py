@@ -27,7 +27,7 @@ CORE_STEPS = [
 ]
 CORE_TABLES = [s for s in CORE_STEPS if "." in s]
 # core tables that are views over raw.* (all months; the raw rows plus derived columns)
-CORE_VIEWS = {"core.employment_month"}
+CORE_VIEWS = {"core.benefit_spell", "core.employment_month"}
 _PARAM = re.compile(r"\$([a-z_]+)")
 
 

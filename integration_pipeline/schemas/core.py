@@ -289,7 +289,8 @@ class BenefitSpell(PersonTable):
     class Config:
         name = "core.benefit_spell"
         description = ("DREAM weekly benefit codes collapsed to spells: maximal runs of "
-                       "consecutive ISO weeks with the same code.")
+                       "consecutive ISO weeks with the same code (a view over "
+                       "raw.dream__benefit_weeks and raw.dream__persons).")
         unique = ["delivery_month", "person_key", "first_week_start"]
 
 

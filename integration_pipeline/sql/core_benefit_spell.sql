@@ -1,8 +1,9 @@
 -- core.benefit_spell: DREAM benefit spells, i.e. maximal runs of consecutive ISO weeks with the
 -- same code. raw.dream__benefit_weeks already stores the weeks run-length encoded (one row per
 -- run), so a spell is a raw row with its person key (raw.dream__persons), dates, ISO week labels
--- and benefit group. Dates and labels come from a small calendar of ISO weeks (joined twice)
--- instead of being computed on every row.
+-- and benefit group: a view over the raw rows of all delivery months (a copy would store ~11M
+-- runs twice per national month). Dates and labels come from a small calendar of ISO weeks
+-- (joined twice) instead of being computed on every row.
 with calendar as (
     select
         y.range::smallint as iso_year,
@@ -18,6 +19,7 @@ with calendar as (
 
 runs as (
     select
+        b.delivery_month,
         p.person_key,
         b.benefit_code,
         b.weeks,
@@ -26,16 +28,14 @@ runs as (
         c.week_no + b.weeks - 1 as last_week_no
     from raw.dream__benefit_weeks b
     -- left: a line without its key would show as a NULL person_key (schema check), not vanish
-    left join raw.dream__persons p
-        on p.delivery_month = $month and p.source_line = b.source_line
+    left join raw.dream__persons p using (delivery_month, source_line)
     join calendar c
         on c.iso_year = b.first_iso_year and c.iso_week = b.first_iso_week
-    where b.delivery_month = $month
 ),
 
 final as (
     select
-        $month as delivery_month,
+        r.delivery_month,
         r.person_key,
         r.benefit_code,
         g.benefit_group,

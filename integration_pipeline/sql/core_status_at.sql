@@ -25,9 +25,14 @@ create or replace macro core.status_at(dm, yr, wk) as table
         end as status
     from core.person p
     cross join week
-    left join core.benefit_spell b
+    left join (
+        -- the spells covering the week, filtered before the join (benefit_spell is a view)
+        select s.*
+        from core.benefit_spell s, week w
+        where s.delivery_month = dm
+          and w.monday between s.first_week_start and s.last_week_end
+    ) b
         on b.delivery_month = p.delivery_month and b.person_key = p.person_key
-       and week.monday between b.first_week_start and b.last_week_end
     left join core.employment_month e
         on e.delivery_month = p.delivery_month and e.person_key = p.person_key
        and e.year = year(week.thursday) and e.month = month(week.thursday)

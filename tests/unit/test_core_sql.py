@@ -269,16 +269,39 @@ def test_employment_month_is_a_view_of_the_raw_months():
                    (M, "a", D("2017-04-01"), None, "620100", False)]
 
 
-def test_employment_month_table_of_an_older_warehouse_becomes_the_view():
-    raw = Raw().person("a").grad("a", 2017, 2, 0.5)
+@pytest.mark.parametrize("view", ["core.employment_month", "core.benefit_spell"])
+def test_copied_table_of_an_older_warehouse_becomes_the_view(view):
+    raw = Raw().person("a").grad("a", 2017, 2, 0.5).run("a", 2017, 1, "130", weeks=2)
     con = raw.build()
-    # a warehouse written before the view: core.employment_month was a copied table
-    con.execute("DROP VIEW core.employment_month")
-    con.execute("CREATE TABLE core.employment_month AS SELECT 'stale' AS delivery_month")
+    # a warehouse written before the view: the core table was a copy of the raw rows
+    con.execute(f"DROP VIEW {view}")
+    con.execute(f"CREATE TABLE {view} AS SELECT 'stale' AS delivery_month")
     params = ReportParams(delivery_month=M, municipality="0151",
                           period_start=D("2013-01-01"), residence_date=D("2017-06-30"),
                           status_year=2017, status_week=14)
     rows = build_core(con, params, log=lambda *_: None)
-    assert rows["core.employment_month"] == 1
-    assert con.execute("SELECT person_key, is_employed FROM core.employment_month").fetchall() \
-        == [("a", True)]
+    assert rows[view] == 1
+    schema, name = view.split(".")
+    assert con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = ? "
+                       "AND table_name = ?", [schema, name]).fetchall() == [("VIEW",)]
+    assert con.execute(f"SELECT person_key FROM {view}").fetchall() == [("a",)]
+
+
+def test_benefit_spell_is_a_view_of_the_raw_runs():
+    con = (Raw().person("a").run("a", 2015, 52, "130", weeks=3).run("a", 2016, 9, "997")
+           .build())
+    got = con.execute("SELECT delivery_month, person_key, benefit_code, benefit_group, "
+                      "first_iso_week, last_iso_week, first_week_start, last_week_end, weeks "
+                      "FROM core.benefit_spell ORDER BY first_week_start").fetchall()
+    # 2015 has 53 ISO weeks: the run 2015-W52 + 3 weeks ends in 2016-W01
+    assert got == [(M, "a", "130", "public_support", "2015-W52", "2016-W01", D("2015-12-21"),
+                    D("2016-01-10"), 3),
+                   (M, "a", "997", "censored", "2016-W09", "2016-W09", D("2016-02-29"),
+                    D("2016-03-06"), 1)]
+
+
+@pytest.mark.parametrize("view", ["core.employment_month", "core.benefit_spell"])
+def test_dream_row_without_its_key_shows_as_a_null_key(view):
+    con = Raw().person("a").grad("a", 2017, 2, 0.5).run("a", 2017, 1, "130").build()
+    con.execute("DELETE FROM raw.dream__persons")   # a broken warehouse: the key row is gone
+    assert con.execute(f"SELECT person_key FROM {view}").fetchall() == [(None,)]
