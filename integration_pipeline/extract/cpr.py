@@ -626,7 +626,7 @@ def _persons(t: _Table, pnrs: _Pnrs, issues: Issues,
         "birth_date": _dates_out(p["birth_date"]),
         "is_birth_date_uncertain": p["is_birth_date_uncertain"],
         "is_mod11_valid": p["is_mod11_valid"], "start_date": _dates_out(p["start_dt"]),
-        "end_date": _dates_out(p["slut_dt"])})
+        "end_date": _dates_out(p["slut_dt"])}, copy=False)
     return persons, p, bad, dropped
 
 
@@ -671,7 +671,7 @@ def _frame(t: _Table, order: np.ndarray | None, pnrs: _Pnrs) -> pd.DataFrame:
         elif v.dtype.kind == "M":
             v = _dates_out(v)
         out[col] = v
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)   # one block per column: no consolidation copies
 
 
 def _addresses(cur: _Table, hist: _Table, pnrs: _Pnrs, bad_text: dict[tuple[int, str], str],

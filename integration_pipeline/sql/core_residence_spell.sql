@@ -55,27 +55,18 @@ numbered as (
     from flagged
 ),
 
-spell_rows as (
-    select
-        *,
-        last_value(moved_out_date) over s as spell_end_date,
-        last_value(record_type) over s as last_record_type
-    from numbered
-    window s as (partition by person_key, spell_no order by address_no
-                 rows between unbounded preceding and unbounded following)
-),
-
 spells as (
+    -- the spell's last address (highest address_no) gives its end and whether it is current
     select
         person_key,
         spell_no,
         any_value(municipality_code) as municipality_code,
         min(moved_in_date) as start_date,
-        case when any_value(last_record_type) = '002' then null
-             else any_value(spell_end_date) end as end_date,
+        case when arg_max(record_type, address_no) = '002' then null
+             else arg_max_null(moved_out_date, address_no) end as end_date,
         count(*) as addresses,
-        any_value(last_record_type) = '002' as is_current
-    from spell_rows
+        arg_max(record_type, address_no) = '002' as is_current
+    from numbered
     group by person_key, spell_no
 ),
 
