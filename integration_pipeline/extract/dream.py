@@ -355,8 +355,9 @@ def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
     raw.dream__benefit_weeks / raw.dream__employment_months (the caller holds the transaction
     and has deleted the month's old rows). The person key of a kept line is stored once (in
     the persons table); the long rows name their line by source_line. Benefit weeks are stored
-    run-length encoded (one row per run of consecutive weeks with one code). Row-level quarantine is left in `stg_dream_quarantine`. Raises
-    DeliveryError for file-level faults (the caller's transaction then rolls back).
+    run-length encoded (one row per run of consecutive weeks with one code). Row-level
+    quarantine is left in `stg_dream_quarantine`. Raises DeliveryError for file-level faults
+    (the caller's transaction then rolls back).
 
     A plain CSV goes through the numpy tokenizer (`dream_scan`); anything it does not fully
     understand, Parquet, and `fast=False` go through DuckDB `read_csv` + UNPIVOT. `prescan`
