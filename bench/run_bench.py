@@ -112,12 +112,7 @@ def stage_dream_load(a) -> dict:
         return pd.DataFrame({"pnr": pnrs, "person_key": [keys[p] for p in pnrs]},
                             dtype="string")
 
-    class AllInCpr(set):  # every DREAM person counts as in the CPR extract (true here)
-        def __iter__(self):
-            return iter(keys.values())
-
-        def __len__(self):
-            return len(keys)
+    cpr_keys = set(keys.values())   # every DREAM person is in the CPR extract (true here)
 
     with _connect(db) as con:
         ensure_schema(con)
@@ -128,7 +123,7 @@ def stage_dream_load(a) -> dict:
             for table in ("raw.dream__persons", "raw.dream__benefit_weeks",
                           "raw.dream__employment_months"):
                 con.execute(f"DELETE FROM {table} WHERE delivery_month = ?", [MONTH])
-            st = stage_dream(con, path, key_of, reference.benefit_codes(), AllInCpr(),
+            st = stage_dream(con, path, key_of, reference.benefit_codes(), cpr_keys,
                              month=MONTH)
             # core.benefit_spell is a view over the raw runs: (re)created, and the month's
             # spells counted, which computes every spell (dates, labels, group) once

@@ -79,7 +79,9 @@ MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 @dataclass
 class CprExtract:
     """Everything parsed from one CPR extract. Frames still carry the raw `pnr`; their date
-    columns are datetime64[s] (NaT = none)."""
+    columns are datetime64[s] (NaT = none). Each frame also has `pnr_code` (persons also
+    `pnr_current_code`): the parser's integer code of that number, an index into `pnr_texts`,
+    so that a caller can map numbers to keys without hashing texts again."""
 
     extract_date: dt.date
     previous_extract_date: dt.date | None
@@ -94,17 +96,30 @@ class CprExtract:
     skipped_record_types: dict[str, int] = field(default_factory=dict)
     dropped_persons: dict[str, int] = field(default_factory=dict)
     ignored_history_rows: int = 0
-    renumbered: dict[str, str] = field(default_factory=dict)  # superseded old PNR -> current
+    pnr_texts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    # superseded old numbers whose current number has its own 001: codes (old, current)
+    renumbered_codes: tuple[np.ndarray, np.ndarray] = field(
+        default_factory=lambda: (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+
+    def current_codes(self) -> np.ndarray:
+        """`pnr_to_current` on codes: code -> code of the current number, -1 for a number that
+        is no kept person's."""
+        p = self.persons
+        to = np.full(len(self.pnr_texts), -1, np.int64)
+        to[p["pnr_code"].to_numpy()] = p["pnr_current_code"].to_numpy()
+        current = p["pnr_current_code"].to_numpy()
+        to[current] = current
+        old, new = self.renumbered_codes
+        hit = to[new] == new
+        to[old[hit]] = new[hit]
+        return to
 
     def pnr_to_current(self) -> dict[str, str]:
         """Every number seen for a kept person (old and current) -> the current number."""
-        old, current = self.persons["pnr"], self.persons["pnr_current"]
-        m = dict(zip(old.tolist(), current.tolist(), strict=True))
-        changed = current[old != current].tolist()   # the others map to themselves already
-        m.update(zip(changed, changed, strict=True))
-        kept = set(current.tolist())
-        m.update({old: new for old, new in self.renumbered.items() if new in kept})
-        return m
+        to = self.current_codes()
+        mapped = np.flatnonzero(to >= 0)
+        return dict(zip(self.pnr_texts[mapped].tolist(), self.pnr_texts[to[mapped]].tolist(),
+                        strict=True))
 
 
 # --- PNR rules -------------------------------------------------------------------------------
@@ -468,8 +483,7 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
     # an old number whose current number has its own 001 record still denotes that person
     f001 = t.pop("001")
     changed = np.flatnonzero(dropped.changed[f001["pnr"]])
-    renumbered = dict(zip(pnrs.text[f001["pnr"][changed]].tolist(),
-                          pnrs.text[f001["pnrgaeld"][changed]].tolist(), strict=True))
+    renumbered_codes = (f001["pnr"][changed], f001["pnrgaeld"][changed])
     # records of quarantined/dropped persons, and records with no 001, leave with them
     kept = pnrs.mask(p["pnr"])
     for rec in ("002", "005", "010", "023", "024", "027"):
@@ -507,7 +521,7 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
         addresses=addresses, migrations=migrations, citizenships=citizenships, issues=issues,
         record_counts=counts, skipped_record_types=skipped,
         dropped_persons=_count_dropped(dropped.status), ignored_history_rows=ignored,
-        renumbered=renumbered)
+        pnr_texts=pnrs.text, renumbered_codes=renumbered_codes)
 
 
 def _quarantine_short(lines: _Lines, issues: Issues) -> None:
@@ -621,7 +635,8 @@ def _persons(t: _Table, pnrs: _Pnrs, issues: Issues,
     p = p.take(~same)
     persons = pd.DataFrame({
         "source_line": p["lineno"], "pnr": pnrs.text[p["pnr"]],
-        "pnr_current": pnrs.text[p["pnr_current"]], "status": p["status"].objects(),
+        "pnr_current": pnrs.text[p["pnr_current"]], "pnr_code": p["pnr"],
+        "pnr_current_code": p["pnr_current"], "status": p["status"].objects(),
         "status_date": _dates_out(p["statushaenstart"]), "sex": p["sex"],
         "birth_date": _dates_out(p["birth_date"]),
         "is_birth_date_uncertain": p["is_birth_date_uncertain"],
@@ -667,6 +682,7 @@ def _frame(t: _Table, order: np.ndarray | None, pnrs: _Pnrs) -> pd.DataFrame:
         if order is not None:
             v = v[order]
         if col == "pnr":
+            out["pnr_code"] = v
             v = pnrs.text[v]
         elif v.dtype.kind == "M":
             v = _dates_out(v)

@@ -109,12 +109,19 @@ def _records(issues: pd.DataFrame) -> int:
 
 class _PersonKeys:
     """PNR -> person key. A number of a kept CPR person (old or current) gets the key of the
-    current number, through one hash index for every lookup; any other number its own key."""
+    current number; any other number its own key. The CPR frames look keys up by the parser's
+    number codes (`by_code`), the other files by text through one hash index."""
 
-    def __init__(self, key: bytes, current: dict[str, str]):
+    def __init__(self, key: bytes, cpr: cpr_x.CprExtract):
         self._key_for = keyer(key)
-        self._index = pd.Index(list(current), dtype=object)
-        self._keys = np.array([self._key_for(c) for c in current.values()], dtype=object)
+        to = cpr.current_codes()
+        current = np.unique(to[to >= 0])
+        self.by_code = np.full(len(to), None, dtype=object)
+        self.by_code[current] = [self._key_for(t) for t in cpr.pnr_texts[current].tolist()]
+        mapped = np.flatnonzero(to >= 0)
+        self.by_code[mapped] = self.by_code[to[mapped]]
+        self._index = pd.Index(cpr.pnr_texts[mapped], dtype=object)
+        self._keys = self.by_code[mapped]
 
     def kept(self, pnrs) -> np.ndarray:
         return self._index.get_indexer(pnrs) >= 0
@@ -188,12 +195,10 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         finally:
             files.update(hashing.result())
         _check_not_loaded_elsewhere(con, files[paths["cpr"].name], month)
-        current = cpr.pnr_to_current()
-        keys = _PersonKeys(key, current)
-        del current
+        keys = _PersonKeys(key, cpr)
 
         def key_of(pnrs: list[str]) -> pd.DataFrame:
-            return pd.DataFrame({"pnr": pnrs, "person_key": keys.of(pnrs)}, dtype="string")
+            return pd.DataFrame({"pnr": pnrs, "person_key": keys.of(pnrs)}, copy=False)
 
         ci = files[paths["cpr"].name]
         ci.encoding = cpr.encoding
@@ -223,12 +228,12 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
 
         # the parser's frames get their person keys in place and are written without the PNRs
         persons, permits = cpr.persons, per.permits
-        persons["person_key"] = keys.of(persons["pnr_current"])
-        persons["has_changed_number"] = persons["pnr"] != persons["pnr_current"]
+        persons["person_key"] = keys.by_code[persons["pnr_current_code"].to_numpy()]
+        persons["has_changed_number"] = persons["pnr_code"] != persons["pnr_current_code"]
         permits["person_key"] = keys.of(permits["pnr"])
         for name in ("addresses", "migrations", "citizenships"):
-            frame = getattr(cpr, name)
-            frame["person_key"] = keys.of(frame["pnr"])
+            frame = getattr(cpr, name)   # only numbers of kept persons (orphans are set aside)
+            frame["person_key"] = keys.by_code[frame["pnr_code"].to_numpy()]
         quarantine = pd.concat([_issues_frame(cq, month, keys), _issues_frame(pq, month, keys)],
                                ignore_index=True)
         warnings = pd.concat([_issues_frame(cw, month, keys), _issues_frame(pw, month, keys)],
@@ -241,8 +246,9 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             ignored_history_rows=cpr.ignored_history_rows,
             skipped_records=sum(cpr.skipped_record_types.values()))])
         frames = {  # table -> (frame, columns not written)
-            "raw.cpr__persons": (persons, ("pnr", "pnr_current")),
-            **{f"raw.cpr__{name}": (getattr(cpr, name), ("pnr",))
+            "raw.cpr__persons": (persons, ("pnr", "pnr_current", "pnr_code",
+                                           "pnr_current_code")),
+            **{f"raw.cpr__{name}": (getattr(cpr, name), ("pnr", "pnr_code"))
                for name in ("addresses", "migrations", "citizenships")},
             "raw.cpr__extract_info": (info, ()),
             "raw.permits__residence_permits": (permits, ("pnr",)),
