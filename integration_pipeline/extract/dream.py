@@ -557,7 +557,8 @@ def _fast_runs(con, path, runs, kept, known_codes, target, month) -> None:
     row, first, weeks, code = ([np.concatenate(x) for x in zip(*parts, strict=True)] if parts
                                else [np.zeros(0, np.int32)] * 4)
     del parts
-    unknown = [c for c in (f"{c:03d}" for c in np.unique(code)) if c not in known_codes]
+    present = np.flatnonzero(np.bincount(code, minlength=1000))   # codes 0-999: no sort
+    unknown = [c for c in (f"{c:03d}" for c in present.tolist()) if c not in known_codes]
     if unknown:
         _raise_unknown(path, unknown)
     frame = {"row": row, "first": first, "weeks": weeks, "code": code}
