@@ -112,7 +112,8 @@ def stage_dream_load(a) -> dict:
         return pd.DataFrame({"pnr": pnrs, "person_key": [keys[p] for p in pnrs]},
                             dtype="string")
 
-    cpr_keys = set(keys.values())   # every DREAM person is in the CPR extract (true here)
+    # every DREAM person is in the CPR extract (true here); distinct keys, as the load passes
+    cpr_keys = dict.fromkeys(keys.values())
 
     with _connect(db) as con:
         ensure_schema(con)

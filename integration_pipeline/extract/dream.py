@@ -18,7 +18,7 @@ import datetime as dt
 import re
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -254,9 +254,8 @@ def _classify_rows(con, key_of, cpr_keys, target: str, month: str | None,
             "SELECT DISTINCT pnr FROM stg_dream_lines WHERE pnr ~ '^[0-9]{10}$'").fetchall()]
     else:
         pnrs = [p for p in set(pnrs) if len(p) == 10 and p.isascii() and p.isdigit()]
-    execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_pnr_keys AS SELECT "
-                       "pnr::VARCHAR AS pnr, person_key::VARCHAR AS person_key FROM v_frame",
-                       key_of(pnrs))
+    execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_pnr_keys AS "
+                       "SELECT * FROM v_frame", key_of(pnrs))
     execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_cpr_keys AS "
                        "SELECT * FROM v_frame",
                        pd.DataFrame({"person_key": list(cpr_keys)}, dtype="string"))
@@ -345,12 +344,12 @@ def _grad_quarantine(src: str, header: DreamHeader) -> str | None:
 
 def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
                 key_of: Callable[[list[str]], pd.DataFrame], known_codes: set[str],
-                cpr_keys: set[str], month: str | None = None,
+                cpr_keys: Collection[str], month: str | None = None,
                 fast: bool = True, prescan: Prescan | None = None) -> DreamStage:
     """Read the DREAM file into the long tables on `con`.
 
-    `key_of(pnrs)` returns a frame (pnr, person_key) for the given PNRs; `cpr_keys` is the set of
-    person keys in the month's CPR extract. Without `month` the rows are left in the temporary
+    `key_of(pnrs)` returns a frame (pnr, person_key) for the given PNRs; `cpr_keys` holds the
+    distinct person keys of the month's CPR extract (a set, or a dict's keys to keep an order). Without `month` the rows are left in the temporary
     tables `stg_dream_persons` / `stg_dream_benefit_weeks` / `stg_dream_employment_months`; with
     `month` they are inserted as that delivery month's rows of raw.dream__persons /
     raw.dream__benefit_weeks / raw.dream__employment_months (the caller holds the transaction
@@ -503,8 +502,18 @@ def _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month, targets
         scan = dream_scan.DreamScan(path, _layout(header), connection_threads(con))
         scanned = _Scanned(scan, scan.pnrs(), None)
     with scanned.scan as scan:
-        kept = _fast_rules(con, scanned.pnrs, key_of, cpr_keys, targets["persons"], month)
+        pnrs = scanned.pnrs
+        lines = pd.DataFrame({"source_line": np.arange(2, scan.rows + 2, dtype=np.int64),
+                              "pnr": pd.array(pnrs, dtype="string")})
+        execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_lines AS "
+                           "SELECT * FROM v_frame", lines)
+        del lines
+        _classify_rows(con, key_of, cpr_keys, targets["persons"], month, pnrs)
+        del pnrs
         scanned.pnrs = []
+        kept = np.zeros(scan.rows, dtype=bool)
+        kept[con.execute("SELECT source_line - 2 AS row FROM stg_dream_rows WHERE rule IS NULL"
+                         ).fetchnumpy()["row"]] = True
         rows_read = scan.rows
         timer.lap("rows")
         with _setting(con, "preserve_insertion_order", "false"):
@@ -516,38 +525,6 @@ def _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month, targets
             _fast_months(con, scan, None if kept.all() else kept, targets["months"], month)
             timer.lap("months")
     return _result(con, header, "csv", rows_read, targets, month, FAST_READER, timer)
-
-
-def _fast_rules(con, pnrs: list[str], key_of, cpr_keys, target: str,
-                month: str | None) -> np.ndarray:
-    """The row-level rules of `sql/dream_rows.sql` on the tokenizer's PNRs (row i = line i + 2),
-    in numpy instead of three temporary tables of a million strings each: stores the kept
-    lines' person keys in `target`, leaves `stg_dream_rows` with the set-aside lines only and
-    `stg_dream_quarantine` (worded by the same SQL); returns the kept mask."""
-    n = len(pnrs)
-    rows = np.fromiter((len(p) == 10 and p.isascii() and p.isdigit() for p in pnrs), bool, n)
-    valid = np.flatnonzero(rows)
-    pnr = np.asarray(pnrs, dtype=object)
-    key = np.full(n, None, dtype=object)
-    key[valid] = key_of(pnr[valid].tolist())["person_key"].to_numpy(dtype=object)
-    rule = np.full(n, None, dtype=object)
-    rule[~rows] = "pnr_invalid"
-    in_cpr = np.fromiter((k in cpr_keys for k in key[valid]), bool, len(valid))
-    rule[valid[~in_cpr]] = "pnr_not_in_cpr"
-    shared = pd.Series(key[valid]).duplicated(keep=False).to_numpy()   # same person twice
-    rule[valid[shared & in_cpr]] = "duplicate_pnr"
-    kept = pd.isna(rule)
-    line = np.arange(2, n + 2, dtype=np.int64)
-    execute_with_frame(con, _into(target, month, "SELECT source_line, person_key FROM v_frame"),
-                       pd.DataFrame({"source_line": line[kept], "person_key": key[kept]},
-                                    copy=False), {"month": month} if month else {})
-    execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_rows AS SELECT "
-                       "source_line, pnr::VARCHAR AS pnr, person_key::VARCHAR AS person_key, "
-                       "rule::VARCHAR AS rule FROM v_frame", pd.DataFrame(
-                           {"source_line": line[~kept], "pnr": pnr[~kept], "person_key": key[~kept],
-                            "rule": rule[~kept]}, copy=False))
-    con.execute(sql_statements("dream_rows")[-1])   # stg_dream_quarantine from stg_dream_rows
-    return kept
 
 
 def _fast_runs(con, path, runs, kept, known_codes, target, month) -> None:

@@ -253,7 +253,8 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             "raw.cpr__extract_info": (info, ()),
             "raw.permits__residence_permits": (permits, ("pnr",)),
         }
-        cpr_keys = set(persons["person_key"])
+        # distinct, in the extract's order (a set's hash order slows the copy into DuckDB)
+        cpr_keys = dict.fromkeys(persons["person_key"])
         del cpr, per, persons, permits  # only the frames to write are needed (memory)
         rows: dict[str, int] = {}
         with transaction(con):
