@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,12 +28,12 @@ class PermitsExtract:
     rows_read: int
 
 
-@functools.lru_cache(maxsize=65536)
-def _permit_date(text: str) -> dt.date | None:
-    """A yyyy-MM-dd date, None if it is not one (cached: permits share few distinct dates and
-    one pandas call per row costs ~0.1 ms)."""
-    date = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    return None if pd.isna(date) else date.date()
+def _permit_dates(texts: set[str]) -> dict[str, dt.date | None]:
+    """Each text -> its yyyy-MM-dd date, None if it is not one (one pandas call for all the
+    distinct texts: a call per row costs ~0.1 ms)."""
+    texts = sorted(texts)
+    dates = pd.to_datetime(pd.Series(texts, dtype=object), format="%Y-%m-%d", errors="coerce")
+    return {t: None if pd.isna(d) else d.date() for t, d in zip(texts, dates, strict=True)}
 
 
 def parse_permits(path: Path, categories: set[str],
@@ -52,22 +51,23 @@ def parse_permits(path: Path, categories: set[str],
                             field=", ".join(missing))
     idx = {c: header.index(c) for c in REQUIRED}
     issues = Issues(source_file=path.name)
-    rows = []
-    n = 0
+    records = []
     for row in reader:
         lineno = reader.line_num
         if not row or all(not c.strip() for c in row):
             continue
-        n += 1
         if len(row) < len(header):
             raise DeliveryError(path, f"row has {len(row)} fields, the header has {len(header)}"
                                 " (file cut short or malformed)", line=lineno)
-        rec = {c: row[i].strip() for c, i in idx.items()}
+        records.append((lineno, {c: row[i].strip() for c, i in idx.items()}))
+    permit_date = _permit_dates({rec["TILLADELSESDATO"] for _, rec in records})
+    rows = []
+    for lineno, rec in records:
         pnr = rec["PNR"]
         if not (len(pnr) == 10 and pnr.isdigit()):
             issues.quarantine(lineno, "permit", "pnr_invalid", "PNR", "PNR is not 10 digits")
             continue
-        date = _permit_date(rec["TILLADELSESDATO"])
+        date = permit_date[rec["TILLADELSESDATO"]]
         if date is None:
             issues.quarantine(lineno, "permit", "bad_date", "TILLADELSESDATO",
                               f"{rec['TILLADELSESDATO']!r} is not a yyyy-MM-dd date", pnr=pnr)
@@ -93,4 +93,4 @@ def parse_permits(path: Path, categories: set[str],
     df = pd.DataFrame(rows, columns=["source_line", "pnr", "permit_date", "category",
                                      "grundlag", "forklar", "citizenship_code"])
     df = df.astype({"grundlag": "Int64", "forklar": "Int64"})
-    return PermitsExtract(permits=df, issues=issues, encoding=encoding, rows_read=n)
+    return PermitsExtract(permits=df, issues=issues, encoding=encoding, rows_read=len(records))

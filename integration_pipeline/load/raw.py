@@ -11,10 +11,12 @@ import gc
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -34,6 +36,7 @@ RAW_TABLES = [
     "raw.dream__benefit_weeks", "raw.dream__employment_months", "raw.dream__coverage",
 ]
 AUDIT_MONTH_TABLES = ["audit.quarantine", "audit.warnings"]
+T = TypeVar("T")
 
 
 @dataclass
@@ -70,11 +73,10 @@ def file_info(path: Path) -> FileInfo:
     return FileInfo(name=path.name, size_bytes=path.stat().st_size, sha256=h.hexdigest())
 
 
-def _hash_in_background(paths: list[Path]) -> Future[dict[str, FileInfo]]:
-    """Size and sha256 of the files on a worker thread (hashlib and file reads release the
-    GIL), so the CPR parse need not wait ~1 s per GiB for them."""
-    pool = ThreadPoolExecutor(1, thread_name_prefix="sha256")
-    future = pool.submit(lambda: {p.name: file_info(p) for p in paths})
+def _in_background(work: Callable[[], T], name: str) -> Future[T]:
+    """`work()` on a worker thread of its own; `.result()` gives its value or raises its error."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix=name)
+    future = pool.submit(work)
     pool.shutdown(wait=False)   # the submitted work still runs
     return future
 
@@ -115,10 +117,12 @@ class _PersonKeys:
     def __init__(self, key: bytes, cpr: cpr_x.CprExtract):
         self._key_for = keyer(key)
         to = cpr.current_codes()
-        current = np.unique(to[to >= 0])
+        mapped = np.flatnonzero(to >= 0)
+        current = np.zeros(len(to), dtype=bool)
+        current[to[mapped]] = True
+        current = np.flatnonzero(current)   # the distinct current codes (no sort)
         self.by_code = np.full(len(to), None, dtype=object)
         self.by_code[current] = [self._key_for(t) for t in cpr.pnr_texts[current].tolist()]
-        mapped = np.flatnonzero(to >= 0)
         self.by_code[mapped] = self.by_code[to[mapped]]
         self._index = pd.Index(cpr.pnr_texts[mapped], dtype=object)
         self._keys = self.by_code[mapped]
@@ -186,12 +190,18 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
                 files.update({q.name: file_info(q) for q in paths.values()
                               if q.is_file() and q.stat().st_size})
                 raise DeliveryError(p, problem)
-        hashing = _hash_in_background(list(paths.values()))
-        # the DREAM tokenizer's first passes run beside the CPR parse (no keys needed yet)
+        # beside the CPR parse: sizes and sha256 of the files (hashlib and file reads release
+        # the GIL), the permit parse (small) and the DREAM tokenizer's first passes (no keys
+        # needed yet)
+        hashing = _in_background(lambda: {p.name: file_info(p) for p in paths.values()},
+                                 "sha256")
+        categories, countries = reference.category_names(), reference.country_codes()
+        permit_parse = _in_background(
+            lambda: permits_x.parse_permits(paths["permits"], categories, countries), "permits")
         prescan = dream_x.Prescan(paths["dream"], dream_x.connection_threads(con))
         log(f"[{month}] parsing {paths['cpr'].name} ({paths['cpr'].stat().st_size:,} bytes)")
         try:
-            cpr = cpr_x.parse_cpr(paths["cpr"], reference.country_codes())
+            cpr = cpr_x.parse_cpr(paths["cpr"], countries)
         finally:
             files.update(hashing.result())
         _check_not_loaded_elsewhere(con, files[paths["cpr"].name], month)
@@ -209,9 +219,8 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         _check_threshold(paths["cpr"].name, _records(cq), sum(cpr.record_counts.values()),
                          max_share, max_count)
 
-        log(f"[{month}] parsing {paths['permits'].name}")
-        per = permits_x.parse_permits(paths["permits"], reference.category_names(),
-                                      reference.country_codes())
+        log(f"[{month}] checking {paths['permits'].name} against the CPR extract")
+        per = permit_parse.result()
         pi = files[paths["permits"].name]
         pi.encoding = per.encoding
         pi.records_by_type = {"rows": per.rows_read}

@@ -320,12 +320,16 @@ def test_unknown_benefit_codes_reject_listing_them(tmp_path):
 
 # --- _decimals: exact parse of plain decimals -------------------------------------------------
 
-def _parse(cells: list[str]) -> np.ndarray:
+def _spans_of(cells: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(bytes, starts, lengths) of the cells written as one `;`-separated line."""
     data = ";".join(cells).encode("ascii")
-    a = np.frombuffer(data, np.uint8)
     lens = np.array([len(c) for c in cells], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(lens + 1)[:-1]]).astype(np.int64)
-    return dream_scan._decimals(a, starts, lens)
+    return np.frombuffer(data, np.uint8), starts, lens
+
+
+def _parse(cells: list[str]) -> np.ndarray:
+    return dream_scan._decimals(*_spans_of(cells))
 
 
 DECIMALS = ["0", "1", "0.5", "0.89", "12.25", "0.1", "0.2", "0.3", "1.0", "00.50", "2.675",
@@ -358,6 +362,48 @@ def test_empty_decimal_cells_are_zero():
 def test_decimals_refuse_anything_else(cell):
     with pytest.raises(dream_scan.NotFast):
         _parse(["0.5", cell])
+
+
+def test_word_parse_equals_the_per_position_parse_for_any_length():
+    """Cells of up to 8 characters take the word (SWAR) path, longer ones the per-position
+    loop; both give the same values, also in one call that mixes them."""
+    rnd = random.Random(11)
+    digits = ["".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 9)))
+              for _ in range(3000)]
+    a, starts, lens = _spans_of(digits)
+    assert dream_scan._digits(a, starts, lens, "branche_").tolist() == [int(c or 0) for c in digits]
+    assert (dream_scan._digits(a, starts, lens, "x")
+            == dream_scan._digits_by_position(a, starts, lens, "x")).all()
+    short = lens <= 8
+    assert (dream_scan._decimals(a, starts[short], lens[short])
+            == dream_scan._decimals_by_position(a, starts[short], lens[short])).all()
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 7, 8, 9, 15])
+def test_words_at_the_end_of_a_short_buffer_read_zeros_past_it(n):
+    a = np.frombuffer(bytes(range(65, 65 + n)), np.uint8)
+    starts = np.arange(n, dtype=np.int64)
+    got = dream_scan._load8(a, starts)
+    want = [int.from_bytes(bytes(a[i:i + 8]).ljust(8, b"\0"), "little") for i in range(n)]
+    assert got.tolist() == want
+
+
+@pytest.mark.parametrize("cell", ["12a4", "1/2", "1:2", "12 ", "\x7f1", "-1", "+1"])
+def test_digits_refuse_anything_but_digits(cell):
+    a, starts, lens = _spans_of(["123456", cell, "1"])
+    with pytest.raises(dream_scan.NotFast, match="a branche_ value that is not digits"):
+        dream_scan._digits(a, starts, lens, "branche_")
+
+
+def test_decimals_near_a_dot_boundary_of_the_word():
+    cells = ["1234567.", "1234.567", "1.234567", "12345678", ".1234567", "0.000001", "9.9"]
+    ok = [c for c in cells if not (c.startswith(".") or c.endswith("."))]
+    a, starts, lens = _spans_of(ok)
+    assert dream_scan._decimals(a, starts, lens).tolist() == [float(c) for c in ok]
+    for bad in ("1234567.", ".1234567", "1.2.3.45"):
+        a, starts, lens = _spans_of(["0.5", bad])
+        with pytest.raises(dream_scan.NotFast):
+            dream_scan._decimals(a, starts, lens)
 
 
 # --- prescan (lines, PNRs and runs on a worker thread) and batched monthly inserts -------------
