@@ -28,7 +28,13 @@ from ..extract import dream as dream_x
 from ..extract import permits as permits_x
 from ..extract.common import DeliveryError
 from ..pseudonym import keyer
-from ..warehouse import ensure_schema, in_transaction, insert_frame, transaction
+from ..warehouse import (
+    ensure_schema,
+    execute_with_frame,
+    in_transaction,
+    insert_frame,
+    transaction,
+)
 
 RAW_TABLES = [
     "raw.cpr__persons", "raw.cpr__addresses", "raw.cpr__migrations", "raw.cpr__citizenships",
@@ -112,7 +118,8 @@ def _records(issues: pd.DataFrame) -> int:
 class _PersonKeys:
     """PNR -> person key. A number of a kept CPR person (old or current) gets the key of the
     current number; any other number its own key. The CPR frames look keys up by the parser's
-    number codes (`by_code`), the other files by text through one hash index."""
+    number codes (`by_code`, or `codes()` joined in DuckDB), the other files by text through one
+    hash index."""
 
     def __init__(self, key: bytes, cpr: cpr_x.CprExtract):
         self._key_for = keyer(key)
@@ -125,7 +132,12 @@ class _PersonKeys:
         self.by_code[current] = [self._key_for(t) for t in cpr.pnr_texts[current].tolist()]
         self.by_code[mapped] = self.by_code[to[mapped]]
         self._index = pd.Index(cpr.pnr_texts[mapped], dtype=object)
+        self._mapped = mapped
         self._keys = self.by_code[mapped]
+
+    def codes(self) -> pd.DataFrame:
+        """(code, person_key) of every number of a kept person."""
+        return pd.DataFrame({"code": self._mapped, "person_key": self._keys}, copy=False)
 
     def kept(self, pnrs) -> np.ndarray:
         return self._index.get_indexer(pnrs) >= 0
@@ -237,12 +249,8 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
 
         # the parser's frames get their person keys in place and are written without the PNRs
         persons, permits = cpr.persons, per.permits
-        persons["person_key"] = keys.by_code[persons["pnr_current_code"].to_numpy()]
         persons["has_changed_number"] = persons["pnr_code"] != persons["pnr_current_code"]
         permits["person_key"] = keys.of(permits["pnr"])
-        for name in ("addresses", "migrations", "citizenships"):
-            frame = getattr(cpr, name)   # only numbers of kept persons (orphans are set aside)
-            frame["person_key"] = keys.by_code[frame["pnr_code"].to_numpy()]
         quarantine = pd.concat([_issues_frame(cq, month, keys), _issues_frame(pq, month, keys)],
                                ignore_index=True)
         warnings = pd.concat([_issues_frame(cw, month, keys), _issues_frame(pw, month, keys)],
@@ -254,24 +262,38 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             dropped_persons=sum(cpr.dropped_persons.values()),
             ignored_history_rows=cpr.ignored_history_rows,
             skipped_records=sum(cpr.skipped_record_types.values()))])
-        frames = {  # table -> (frame, columns not written)
+        # table -> (frame, columns not written, the code column whose person key is written);
+        # the CPR frames hold only numbers of kept persons (orphans are set aside)
+        frames = {
             "raw.cpr__persons": (persons, ("pnr", "pnr_current", "pnr_code",
-                                           "pnr_current_code")),
-            **{f"raw.cpr__{name}": (getattr(cpr, name), ("pnr", "pnr_code"))
+                                           "pnr_current_code"), "pnr_current_code"),
+            **{f"raw.cpr__{name}": (getattr(cpr, name), ("pnr", "pnr_code"), "pnr_code")
                for name in ("addresses", "migrations", "citizenships")},
-            "raw.cpr__extract_info": (info, ()),
-            "raw.permits__residence_permits": (permits, ("pnr",)),
+            "raw.cpr__extract_info": (info, (), None),
+            "raw.permits__residence_permits": (permits, ("pnr",), None),
         }
         # distinct, in the extract's order (a set's hash order slows the copy into DuckDB)
-        cpr_keys = dict.fromkeys(persons["person_key"])
+        cpr_keys = dict.fromkeys(keys.by_code[persons["pnr_current_code"].to_numpy()])
         del cpr, per, persons, permits  # only the frames to write are needed (memory)
         rows: dict[str, int] = {}
         with transaction(con):
             for table in RAW_TABLES + AUDIT_MONTH_TABLES:
                 con.execute(f"DELETE FROM {table} WHERE delivery_month = ?", [month])
             log(f"[{month}] writing the CPR and permit raw tables")
-            for table, (df, exclude) in frames.items():
-                rows[table] = insert_frame(con, table, df, exclude, delivery_month=month)
+            # the 32-character keys are joined in DuckDB by number code (parallel), not
+            # gathered into 4M Python strings for the frames
+            execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_person_keys AS "
+                               "SELECT * FROM v_frame", keys.codes())
+            for table, (df, exclude, code) in frames.items():
+                if code is None:
+                    rows[table] = insert_frame(con, table, df, exclude, delivery_month=month)
+                    continue
+                execute_with_frame(
+                    con, f"INSERT INTO {table} BY NAME SELECT f.* EXCLUDE ({', '.join(exclude)}),"
+                    " k.person_key, $month AS delivery_month FROM v_frame f "
+                    f"LEFT JOIN stg_person_keys k ON k.code = f.{code}", df, {"month": month})
+                rows[table] = len(df)
+            con.execute("DROP TABLE stg_person_keys")
             frames.clear()   # written: free them before the DREAM pass
             _return_freed_memory()
             # DREAM streams from the file straight into the month's raw rows (a rejected file
@@ -324,7 +346,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         for t in ("stg_dream_lines", "stg_dream_rows", "stg_dream_week_cells",
                   "stg_dream_week_columns", "stg_dream_month_columns", "stg_dream_benefit_weeks",
                   "stg_dream_employment_months", "stg_dream_quarantine", "stg_dream_pnr_keys",
-                  "stg_dream_cpr_keys"):
+                  "stg_dream_cpr_keys", "stg_person_keys"):
             if not _aborted(con):
                 con.execute(f"DROP TABLE IF EXISTS {t}")
     n_q = len(quarantine) + stage.quarantined
