@@ -452,16 +452,19 @@ class Prescan:
     """The tokenizer passes that need neither person keys nor the database (lines, PNRs and
     benefit runs of a plain CSV) on a worker thread, so that they overlap the CPR parse.
     `stage_dream(..., prescan=)` takes the result; a fault surfaces there, where a load
-    without the prescan meets it. `close()` always (waits for the worker)."""
+    without the prescan meets it. `close()` always (waits for the worker).
 
-    def __init__(self, path: Path, threads: int):
+    The prescan runs on `beside` threads (default one: the CPR parse keeps a core of its own);
+    the later passes of the scan use `threads`."""
+
+    def __init__(self, path: Path, threads: int, beside: int = 1):
         self.path = Path(path)
         self._taken = False
         pool = ThreadPoolExecutor(1, thread_name_prefix="dream-prescan")
-        self._future = pool.submit(self._work, threads)
+        self._future = pool.submit(self._work, threads, beside)
         pool.shutdown(wait=False)   # the submitted work still runs
 
-    def _work(self, threads: int) -> _Scanned | None:
+    def _work(self, threads: int, beside: int) -> _Scanned | None:
         p = self.path
         if p.suffix != ".csv" or not p.is_file() or p.stat().st_size == 0:
             return None
@@ -471,9 +474,11 @@ class Prescan:
             return None                   # stage_dream reports it
         if header.columns[0] != "PNR":
             return None
-        scan = dream_scan.DreamScan(p, _layout(header), threads)
+        scan = dream_scan.DreamScan(p, _layout(header), beside)
         try:
-            return _Scanned(scan, scan.pnrs(), list(scan.runs()))
+            scanned = _Scanned(scan, scan.pnrs(), list(scan.runs()))
+            scan.threads = threads
+            return scanned
         except BaseException as e:
             traceback.clear_frames(e.__traceback__)   # frames hold views of the map
             scan.close()

@@ -427,6 +427,17 @@ def test_prescan_that_meets_an_unusual_file_falls_back_like_a_plain_load(tmp_pat
     assert got == stage(path, False)[1]
 
 
+def test_prescan_runs_on_its_own_threads_and_hands_the_scan_on_with_the_load_threads(tmp_path):
+    path = write(tmp_path, text(CLEAN))
+    pre = Prescan(path, 3, beside=1)
+    scanned = pre.take()
+    try:
+        assert scanned.scan.threads == 3   # the monthly pass after the prescan uses them all
+        assert len(scanned.pnrs) == len(CLEAN) and scanned.runs
+    finally:
+        scanned.scan.close()
+
+
 def test_prescan_not_taken_is_closed(tmp_path):
     path = write(tmp_path, text(CLEAN))
     pre = Prescan(path, 2)
