@@ -155,15 +155,18 @@ def replace_month(con: duckdb.DuckDBPyConnection, table: str, query: str, params
                        [month]).fetchall()[0][0]
 
 
-def replace_view(con: duckdb.DuckDBPyConnection, view: str, query: str, month: str) -> int:
-    """(Re)create `view` as `query` (all months) and count its rows of `month`. A table of that
-    name (from a version that copied the rows) is dropped first."""
+def replace_view(con: duckdb.DuckDBPyConnection, view: str, query: str, month: str,
+                 rows_of: str | None = None) -> int:
+    """(Re)create `view` as `query` (all months) and count its rows of `month`: in the table
+    `rows_of` when the view shows that table's rows one for one (counting through the view
+    would compute every row of the month), else in the view. A table of the view's name (from a
+    version that copied the rows) is dropped first."""
     schema, name = view.split(".")
     if con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND "
                    "table_name = ? AND NOT temporary", [schema, name]).fetchall()[0][0]:
         con.execute(f"DROP TABLE {view}")
     con.execute(f"CREATE OR REPLACE VIEW {view} AS {query}")
-    return con.execute(f"SELECT count(*) FROM {view} WHERE delivery_month = ?",
+    return con.execute(f"SELECT count(*) FROM {rows_of or view} WHERE delivery_month = ?",
                        [month]).fetchall()[0][0]
 
 

@@ -26,8 +26,10 @@ CORE_STEPS = [
     "core.employment_month", "core_status_at", "core.refugee_received", "core.immigrant",
 ]
 CORE_TABLES = [s for s in CORE_STEPS if "." in s]
-# core tables that are views over raw.* (all months; the raw rows plus derived columns)
-CORE_VIEWS = {"core.benefit_spell", "core.employment_month"}
+# core tables that are views over raw.* (all months): view -> the raw table whose rows it
+# shows one for one (plus derived columns), so the month's rows are counted there
+CORE_VIEWS = {"core.benefit_spell": "raw.dream__benefit_weeks",
+              "core.employment_month": "raw.dream__employment_months"}
 _PARAM = re.compile(r"\$([a-z_]+)")
 
 
@@ -56,7 +58,8 @@ def build_core(con: duckdb.DuckDBPyConnection, params: ReportParams,
                 continue
             q = sql(step.replace(".", "_"))
             if step in CORE_VIEWS:
-                rows[step] = replace_view(con, step, q, params.delivery_month)
+                rows[step] = replace_view(con, step, q, params.delivery_month,
+                                         rows_of=CORE_VIEWS[step])
             else:
                 rows[step] = replace_month(con, step, q, bind(q, p), params.delivery_month)
     log(f"[{params.delivery_month}] core built: " + ", ".join(

@@ -20,23 +20,21 @@ with calendar as (
 runs as (
     select
         b.delivery_month,
-        p.person_key,
+        b.source_line,
         b.benefit_code,
         b.weeks,
         c.monday as first_week_start,
         c.label as first_iso_week,
         c.week_no + b.weeks - 1 as last_week_no
     from raw.dream__benefit_weeks b
-    -- left: a line without its key would show as a NULL person_key (schema check), not vanish
-    left join raw.dream__persons p using (delivery_month, source_line)
     join calendar c
         on c.iso_year = b.first_iso_year and c.iso_week = b.first_iso_week
 ),
 
-final as (
+spells as (
     select
         r.delivery_month,
-        r.person_key,
+        r.source_line,
         r.benefit_code,
         g.benefit_group,
         r.first_iso_week,
@@ -47,6 +45,24 @@ final as (
     from runs r
     join calendar l on l.week_no = r.last_week_no
     left join ref.dream_code g using (benefit_code)
+),
+
+final as (
+    -- the person key last: a filter on the dates (core.status_at) reaches the spells before
+    -- this join, so only the matching spells look up their key
+    select
+        s.delivery_month,
+        p.person_key,
+        s.benefit_code,
+        s.benefit_group,
+        s.first_iso_week,
+        s.last_iso_week,
+        s.first_week_start,
+        s.last_week_end,
+        s.weeks
+    from spells s
+    -- left: a line without its key would show as a NULL person_key (schema check), not vanish
+    left join raw.dream__persons p using (delivery_month, source_line)
 )
 
 select * from final

@@ -26,11 +26,12 @@ create or replace macro core.status_at(dm, yr, wk) as table
     from core.person p
     cross join week
     left join (
-        -- the spells covering the week, filtered before the join (benefit_spell is a view)
+        -- the spells covering the week, filtered before the join; a constant bound (not a
+        -- join with `week`) reaches the view's spells before their person-key lookup
         select s.*
-        from core.benefit_spell s, week w
+        from core.benefit_spell s
         where s.delivery_month = dm
-          and w.monday between s.first_week_start and s.last_week_end
+          and core.iso_week_monday(yr, wk) between s.first_week_start and s.last_week_end
     ) b
         on b.delivery_month = p.delivery_month and b.person_key = p.person_key
     left join core.employment_month e

@@ -301,6 +301,23 @@ def test_benefit_spell_is_a_view_of_the_raw_runs():
 
 
 @pytest.mark.parametrize("view", ["core.employment_month", "core.benefit_spell"])
+def test_a_core_view_shows_its_raw_rows_one_for_one(view):
+    """build_core counts a view's rows in its raw table: every raw row is one view row (a
+    person on two lines, runs across a 53-week year and up to the calendar's ends)."""
+    con = (Raw().person("a").person("b").grad("a", 2017, 2, 0.5).grad("b", 2017, 2, None)
+           .grad("a", 2017, 3, 0.0).run("a", 2015, 52, "130", weeks=3).run("b", 1991, 1, "997")
+           .run("b", 2016, 9, "651", weeks=200).build())
+    params = ReportParams(delivery_month=M, municipality="0151",
+                          period_start=D("2013-01-01"), residence_date=D("2017-06-30"),
+                          status_year=2017, status_week=14)
+    rows = build_core(con, params, log=lambda *_: None)
+    through_view = con.execute(f"SELECT count(*) FROM {view} WHERE delivery_month = ?",
+                               [M]).fetchall()[0][0]
+    assert rows[view] == through_view == {"core.employment_month": 3,
+                                          "core.benefit_spell": 3}[view]
+
+
+@pytest.mark.parametrize("view", ["core.employment_month", "core.benefit_spell"])
 def test_dream_row_without_its_key_shows_as_a_null_key(view):
     con = Raw().person("a").grad("a", 2017, 2, 0.5).run("a", 2017, 1, "130").build()
     con.execute("DELETE FROM raw.dream__persons")   # a broken warehouse: the key row is gone
