@@ -207,7 +207,7 @@ class DreamScan:
         w = self.layout.weeks
         ws, wl = _spans(e, w)
         filled = wl > 0
-        if (wl[filled] != 3).any():
+        if np.count_nonzero(wl == 3) != np.count_nonzero(filled):   # lengths are 0 or 3
             raise NotFast("a week cell that is not 3 digits")
         st = ws[filled]
         d = [a[st + k] - np.uint8(48) for k in range(3)]   # uint8: non-digits wrap above 9
