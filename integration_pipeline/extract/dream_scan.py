@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-SEMI, NL, QUOTE, CR = 59, 10, 34, 13
+SEMI, NL = 59, 10
 CHUNK_BYTES = 8 << 20
 MAX_GRAD_CHARS = 15           # digits of a grad_ value; more cannot be parsed exactly here
 MAX_BRANCHE_CHARS = 9
@@ -120,8 +120,11 @@ class DreamScan:
         bounds = list(range(self.body, size, CHUNK_BYTES * 4)) + [size]
 
         def work(i: int) -> np.ndarray:
-            a = self.data[bounds[i]:bounds[i + 1]]
-            if (a == QUOTE).any() or (a == CR).any() or (a >= 128).any():
+            lo, hi = bounds[i], bounds[i + 1]
+            a = self.data[lo:hi]
+            # memchr-based searches and one reduction: a fraction of numpy's compare passes
+            if (self._mm.find(b'"', lo, hi) >= 0 or self._mm.find(b"\r", lo, hi) >= 0
+                    or (len(a) and a.view(np.int8).min() < 0)):   # a byte >= 128
                 raise NotFast("quotes, CR line ends or non-ASCII bytes")
             out = np.flatnonzero(a == NL) + (bounds[i] + 1)
             self._release(bounds[i], bounds[i + 1])
