@@ -141,17 +141,18 @@ class DreamScan:
         """The PNR field of every data row, trimmed of spaces like DuckDB's trim()."""
         ls = self.line_starts[:-1]
         a = self.data
-        n = len(ls)
         ok = ls + 10 < len(a)
-        idx = np.minimum(ls[:, None] + np.arange(11), len(a) - 1)
-        b = a[idx]
+        if len(a) < 11 or len(ls) == 0:
+            b = np.zeros((len(ls), 11), np.uint8)
+        else:   # the first 11 bytes of each line, one row copy each
+            b = np.lib.stride_tricks.sliding_window_view(a, 11)[np.where(ok, ls, 0)]
         ok &= ((b[:, :10] - 48) < 10).all(axis=1) & (b[:, 10] == SEMI)
-        out = np.empty(n, dtype=object)
-        out[ok] = np.ascontiguousarray(b[ok, :10]).view("S10").ravel().astype("U10")
+        # the file is ASCII (screened): bytes -> text for every row, then the odd rows again
+        out = np.ascontiguousarray(b[:, :10]).view("S10").ravel().astype("U10").tolist()
         for i in np.flatnonzero(~ok):          # rare: not 10 digits (quarantined later)
             line = bytes(a[ls[i]:self.line_starts[i + 1]]).rstrip(b"\n")
             out[i] = line.split(b";", 1)[0].decode("ascii").strip(" ")
-        return out.tolist()
+        return out
 
     # --- pass 2: runs and monthly cells -----------------------------------------------------
 

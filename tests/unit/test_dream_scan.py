@@ -277,6 +277,19 @@ def test_fallback_values_are_those_of_the_general_reader(tmp_path):
     assert (q[0], q[2], q[3], q[5]) == (4, "grad_not_number", "grad_2015_12", pk(P[2]))
 
 
+@pytest.mark.parametrize("last", ["", "1;", "12345678901", "123456789;1", " 0123456789 ;2"])
+def test_scanned_pnrs_of_every_line_shape(tmp_path, last):
+    """The PNR of each line, also for a last line too short for the 11-byte window."""
+    path = tmp_path / "dream.csv"
+    path.write_bytes(b"PNR;y_1552\n0123456789;130\n  12;\n" + last.encode())
+    layout = dream_scan.Layout(ncol=2, weeks=np.array([1]), grad=np.zeros(0, np.int64),
+                               branche=np.zeros(0, np.int64))
+    with dream_scan.DreamScan(path, layout, 1) as scan:
+        got = scan.pnrs()
+    want = ["0123456789", "12"] + ([last.split(";")[0].strip(" ")] if last else [])
+    assert got == want
+
+
 def test_pnr_not_in_the_first_column_uses_the_general_reader(tmp_path):
     header = [*HEADER[1:], "PNR"]
     rows = [[*r[1:], r[0]] for r in CLEAN]
