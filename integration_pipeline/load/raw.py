@@ -247,7 +247,8 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
                          max_count)
         dropped = cpr.dropped_persons
 
-        # the parser's frames get their person keys in place and are written without the PNRs
+        # the frames are written without the PNRs: permits get their person keys in place, the
+        # CPR frames theirs in DuckDB as they are written (below)
         persons, permits = cpr.persons, per.permits
         persons["has_changed_number"] = persons["pnr_code"] != persons["pnr_current_code"]
         permits["person_key"] = keys.of(permits["pnr"])
