@@ -670,6 +670,21 @@ def test_changed_number_dream_row_under_the_old_number_is_the_person(wh, baselin
                  [pk(new)]) == [(2017, 1, 2, "130")]
 
 
+def test_changed_number_cpr_records_under_the_old_number_get_the_current_key(wh, baseline, d):
+    """The CPR tables are keyed in DuckDB by the parser's number code: records filed under an
+    old number get the key of the current one."""
+    old, new = pnr_for(dt.date(1984, 4, 4), nth=0), pnr_for(dt.date(1984, 4, 4), nth=1)
+    d.add_cpr([rec_001(old, pnrgaeld=new, status="60", koen="K", foed_dt="1984-04-04"),
+               rec_002(old), rec_010(old)])
+    load(wh, d)
+    assert query(wh, "SELECT person_key, has_changed_number FROM raw.cpr__persons "
+                     "WHERE person_key IN (?, ?)", [pk(old), pk(new)]) == [(pk(new), True)]
+    for table in ("raw.cpr__addresses", "raw.cpr__citizenships"):
+        assert query(wh, f"SELECT count(*) FROM {table} WHERE person_key = ?",
+                     [pk(new)]) == [(1,)]
+    assert query(wh, "SELECT count(*) FROM raw.cpr__addresses WHERE person_key IS NULL") == [(0,)]
+
+
 def test_permit_unknown_citizenship_is_a_warning(wh, baseline, d):
     rows = d.rows(PERMITS)
     rows[2][5] = "9999"
