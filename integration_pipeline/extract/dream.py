@@ -351,8 +351,9 @@ def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
     """Read the DREAM file into the long tables on `con`.
 
     `key_of(pnrs)` returns a frame (pnr, person_key) for the given PNRs; `cpr_keys` holds the
-    distinct person keys of the month's CPR extract (a set, or a dict's keys to keep an order). Without `month` the rows are left in the temporary
-    tables `stg_dream_persons` / `stg_dream_benefit_weeks` / `stg_dream_employment_months`; with
+    distinct person keys of the month's CPR extract (a set, or a dict's keys to keep an order).
+    Without `month` the rows are left in the temporary tables `stg_dream_persons` /
+    `stg_dream_benefit_weeks` / `stg_dream_employment_months`; with
     `month` they are inserted as that delivery month's rows of raw.dream__persons /
     raw.dream__benefit_weeks / raw.dream__employment_months (the caller holds the transaction
     and has deleted the month's old rows). The person key of a kept line is stored once (in
@@ -545,18 +546,19 @@ def _fast_runs(con, path, runs, kept, known_codes, target, month) -> None:
     if not keep.all():   # rows were quarantined
         row, first, weeks, code = row[keep], first[keep], weeks[keep], code[keep]
     present = np.flatnonzero(np.bincount(code, minlength=1000))   # codes 0-999: no sort
-    unknown = [c for c in (f"{c:03d}" for c in present.tolist()) if c not in known_codes]
+    texts = {c: f"{c:03d}" for c in present.tolist()}
+    unknown = [t for t in texts.values() if t not in known_codes]
     if unknown:
         _raise_unknown(path, unknown)
     frame = {"row": row, "first": first, "weeks": weeks, "code": code}
     # the code texts of the codes present, joined (faster than formatting 11M texts)
-    texts = ", ".join(f"({c}, '{c:03d}')" for c in present.tolist()) or "(NULL, NULL)"
+    values = ", ".join(f"({c}, '{t}')" for c, t in texts.items()) or "(NULL, NULL)"
     execute_with_frame(con, _into(target, month, f"""
             SELECT w.iso_year AS first_iso_year, w.iso_week AS first_iso_week, r.weeks,
                    t.benefit_code, r.row + 2 AS source_line
             FROM v_frame r
             JOIN stg_dream_week_columns w ON w.idx = r.first
-            JOIN (VALUES {texts}) t(code, benefit_code) ON t.code = r.code"""), frame,
+            JOIN (VALUES {values}) t(code, benefit_code) ON t.code = r.code"""), frame,
         {"month": month} if month else {})
 
 

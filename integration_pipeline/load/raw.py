@@ -117,8 +117,8 @@ def _records(issues: pd.DataFrame) -> int:
 
 class _PersonKeys:
     """PNR -> person key. A number of a kept CPR person (old or current) gets the key of the
-    current number; any other number its own key. The CPR frames look keys up by the parser's
-    number codes (`by_code`, or `codes()` joined in DuckDB), the other files by text through one
+    current number; any other number its own key. The CPR frames get their keys by the parser's
+    number codes (`codes()`, joined in DuckDB; `of_codes`), the other files by text through one
     hash index."""
 
     def __init__(self, key: bytes, cpr: cpr_x.CprExtract):
@@ -128,12 +128,16 @@ class _PersonKeys:
         current = np.zeros(len(to), dtype=bool)
         current[to[mapped]] = True
         current = np.flatnonzero(current)   # the distinct current codes (no sort)
-        self.by_code = np.full(len(to), None, dtype=object)
-        self.by_code[current] = [self._key_for(t) for t in cpr.pnr_texts[current].tolist()]
-        self.by_code[mapped] = self.by_code[to[mapped]]
+        self._by_code = np.full(len(to), None, dtype=object)
+        self._by_code[current] = [self._key_for(t) for t in cpr.pnr_texts[current].tolist()]
+        self._by_code[mapped] = self._by_code[to[mapped]]
         self._index = pd.Index(cpr.pnr_texts[mapped], dtype=object)
         self._mapped = mapped
-        self._keys = self.by_code[mapped]
+        self._keys = self._by_code[mapped]
+
+    def of_codes(self, codes: np.ndarray) -> np.ndarray:
+        """Keys of the parser's number codes of kept persons."""
+        return self._by_code[codes]
 
     def codes(self) -> pd.DataFrame:
         """(code, person_key) of every number of a kept person."""
@@ -274,7 +278,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             "raw.permits__residence_permits": (permits, ("pnr",), None),
         }
         # distinct, in the extract's order (a set's hash order slows the copy into DuckDB)
-        cpr_keys = dict.fromkeys(keys.by_code[persons["pnr_current_code"].to_numpy()])
+        cpr_keys = dict.fromkeys(keys.of_codes(persons["pnr_current_code"].to_numpy()))
         del cpr, per, persons, permits  # only the frames to write are needed (memory)
         rows: dict[str, int] = {}
         with transaction(con):
