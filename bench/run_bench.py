@@ -86,12 +86,12 @@ def stage_cpr_parse(a) -> dict:
 
 
 def stage_dream_load(a) -> dict:
-    import pandas as pd
+    import numpy as np
 
     from integration_pipeline import reference
     from integration_pipeline.extract.dream import stage_dream
-    from integration_pipeline.load.core import run_script
-    from integration_pipeline.pseudonym import person_key
+    from integration_pipeline.load.core import CORE_VIEWS, run_script
+    from integration_pipeline.pseudonym import KeyIndex, keyer, person_key
     from integration_pipeline.warehouse import (
         ensure_schema,
         load_reference,
@@ -103,17 +103,14 @@ def stage_dream_load(a) -> dict:
     path = Path(a.delivery) / "dream.csv"
     db = str(Path(a.work) / "dream_load.duckdb")
     # In the monthly load the person keys come from the CPR parse (timed in cpr_parse) and the
-    # DREAM reader looks them up; so here too: computed before the clock starts.
+    # DREAM reader looks them up in the load's index of the extract's numbers; so here too: the
+    # keys computed before the clock starts, the lookup timed.
+    # Every DREAM person is in the CPR extract (true here).
     with open(path, "rb") as f:
         f.readline()
-        keys = {p: person_key(KEY, p) for p in {ln[:10].decode() for ln in f}}
-
-    def key_of(pnrs: list[str]) -> pd.DataFrame:
-        return pd.DataFrame({"pnr": pnrs, "person_key": [keys[p] for p in pnrs]},
-                            dtype="string")
-
-    # every DREAM person is in the CPR extract (true here); distinct keys, as the load passes
-    cpr_keys = dict.fromkeys(keys.values())
+        pnrs = sorted({ln[:10].decode() for ln in f})
+    key_of = KeyIndex(np.array(pnrs, dtype="U10").astype(np.int64),
+                      [person_key(KEY, p) for p in pnrs], keyer(KEY)).lookup
 
     with _connect(db) as con:
         ensure_schema(con)
@@ -124,13 +121,13 @@ def stage_dream_load(a) -> dict:
             for table in ("raw.dream__persons", "raw.dream__benefit_weeks",
                           "raw.dream__employment_months"):
                 con.execute(f"DELETE FROM {table} WHERE delivery_month = ?", [MONTH])
-            st = stage_dream(con, path, key_of, reference.benefit_codes(), cpr_keys,
-                             month=MONTH)
-            # core.benefit_spell is a view over the raw runs: (re)created, and the month's
-            # spells counted through it, which computes every spell (dates, labels, group)
-            # once (the load counts the raw runs instead)
+            st = stage_dream(con, path, key_of, reference.benefit_codes(), month=MONTH)
+            # core.benefit_spell is a view over the raw runs: (re)created as the load does it
+            # (which counts the raw runs), then the month's spells counted through it, which
+            # computes every spell (dates, labels, group) once
             t_spells = time.perf_counter()
-            replace_view(con, "core.benefit_spell", sql("core_benefit_spell"), MONTH)
+            replace_view(con, "core.benefit_spell", sql("core_benefit_spell"), MONTH,
+                         rows_of=CORE_VIEWS["core.benefit_spell"])
             spells = con.execute("SELECT count(*) FROM core.benefit_spell WHERE "
                                  "delivery_month = ?", [MONTH]).fetchall()[0][0]
             t_spells = time.perf_counter() - t_spells

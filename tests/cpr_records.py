@@ -11,6 +11,10 @@ import codecs
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
+
+from integration_pipeline.pseudonym import KeyIndex, keyer, person_key
+
 WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 LENGTH = {"000": 35, "001": 106, "002": 306, "005": 200, "010": 30, "023": 96, "024": 218,
           "027": 44, "999": 21}
@@ -196,3 +200,10 @@ def dream_weeks(first: tuple[int, int], n: int) -> list[str]:
         cols.append(f"y_{y % 100:02d}{w:02d}")
         d += dt.timedelta(weeks=1)
     return cols
+
+
+def key_lookup(key: bytes, cpr) -> KeyIndex:
+    """The load's PNR -> key index over the CPR numbers `cpr` (each its own person)."""
+    cpr = list(cpr)
+    return KeyIndex(np.array([int(p) for p in cpr], dtype=np.int64),
+                    [person_key(key, p) for p in cpr], keyer(key))

@@ -80,8 +80,9 @@ MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 class CprExtract:
     """Everything parsed from one CPR extract. Frames still carry the raw `pnr`; their date
     columns are datetime64[s] (NaT = none). Each frame also has `pnr_code` (persons also
-    `pnr_current_code`): the parser's integer code of that number, an index into `pnr_texts`,
-    so that a caller can map numbers to keys without hashing texts again."""
+    `pnr_current_code`): the parser's integer code of that number, an index into `pnr_texts`
+    (and `pnr_numbers`, the 10-digit ones as integers), so that a caller can map numbers to
+    keys without hashing texts again."""
 
     extract_date: dt.date
     previous_extract_date: dt.date | None
@@ -97,6 +98,7 @@ class CprExtract:
     dropped_persons: dict[str, int] = field(default_factory=dict)
     ignored_history_rows: int = 0
     pnr_texts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    pnr_numbers: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # -1: odd
     # superseded old numbers whose current number has its own 001: codes (old, current)
     renumbered_codes: tuple[np.ndarray, np.ndarray] = field(
         default_factory=lambda: (np.zeros(0, np.int64), np.zeros(0, np.int64)))
@@ -285,6 +287,8 @@ class _Pnrs:
         self.text = np.empty(len(numbers) + len(odd), dtype=object)
         self.text[digit_code] = [t.decode("latin-1") for t in texts.tolist()]
         self.text[odd_code] = odd
+        self.number = np.full(len(self.text), -1, np.int64)   # -1: not 10 digits
+        self.number[digit_code] = numbers
         odd_index = dict(zip(odd, odd_code.tolist(), strict=True))
         self.blank = odd_index.get("", -1)
         self.born = np.full(len(self.text), np.datetime64("NaT"), dtype="datetime64[D]")
@@ -521,7 +525,7 @@ def parse_cpr(path: Path, known_countries: set[str] | None = None) -> CprExtract
         addresses=addresses, migrations=migrations, citizenships=citizenships, issues=issues,
         record_counts=counts, skipped_record_types=skipped,
         dropped_persons=_count_dropped(dropped.status), ignored_history_rows=ignored,
-        pnr_texts=pnrs.text, renumbered_codes=renumbered_codes)
+        pnr_texts=pnrs.text, pnr_numbers=pnrs.number, renumbered_codes=renumbered_codes)
 
 
 def _quarantine_short(lines: _Lines, issues: Issues) -> None:

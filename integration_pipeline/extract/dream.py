@@ -18,7 +18,7 @@ import datetime as dt
 import re
 import time
 import traceback
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -28,11 +28,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ..warehouse import execute_with_frame, insert_frame, sql, sql_statements
+from ..pseudonym import pnr_numbers
+from ..warehouse import execute_with_frame, insert_frame, sql
 from . import dream_scan
 from .common import DeliveryError
 
 FILE_NAMES = ("dream.csv", "dream.parquet")
+# PNRs as int64 -> (person key, person id; -1: not in the CPR extract) of each
+KeyOf = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 WEEK_RE = re.compile(r"^y_(\d{2})(\d{2})$")
 MONTH_RE = re.compile(r"^(branche|grad)_(\d{4})_(\d{2})$")
 
@@ -244,42 +247,80 @@ def _run(con: duckdb.DuckDBPyConnection, path: Path, sql_text: str, params: dict
         raise _csv_error(path, e) from None
 
 
-def _classify_rows(con, key_of, cpr_keys, target: str, month: str | None,
-                   pnrs: list[str] | None = None) -> None:
-    """Row-level quarantine rules on `stg_dream_lines` (source_line, pnr): leaves
-    `stg_dream_rows` (source_line, pnr, person_key, rule; rule NULL = kept, and then the PNR is
-    unique) and `stg_dream_quarantine`, and stores the kept lines' person keys in `target`."""
-    if pnrs is None:
-        pnrs = [r[0] for r in con.execute(
-            "SELECT DISTINCT pnr FROM stg_dream_lines WHERE pnr ~ '^[0-9]{10}$'").fetchall()]
+# Row-level quarantine rules (spec extracts.md "Bad input"), in order of precedence: a PNR that
+# is not 10 digits, one that is not in the CPR extract, or one person on two rows (all its rows).
+ROW_RULES = {"pnr_invalid": "PNR is not 10 digits",
+             "pnr_not_in_cpr": "PNR is not in the CPR extract",
+             "duplicate_pnr": "PNR appears on more than one row (all its rows quarantined)"}
+
+
+def classify_lines(numbers: np.ndarray, valid: np.ndarray,
+                   key_of: KeyOf) -> tuple[np.ndarray, np.ndarray]:
+    """(person key, rule) of every line from its PNR as a number (`valid`: the trimmed field
+    is 10 digits): the key of a valid PNR (None otherwise) and the first rule of ROW_RULES it
+    breaks (None = kept). Two numbers of one person (an old and a current) are one person: a
+    duplicate."""
+    n = len(numbers)
+    keys = np.full(n, None, dtype=object)
+    person = np.full(n, -1, dtype=np.int64)
+    if valid.all():
+        keys[:], person[:] = key_of(numbers)
     else:
-        # distinct in file order (a set's hash order visits the strings in random memory
-        # order: twice as slow here and in the key lookup)
-        pnrs = [p for p in dict.fromkeys(pnrs) if len(p) == 10 and p.isascii() and p.isdigit()]
-    execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_pnr_keys AS "
-                       "SELECT * FROM v_frame", key_of(pnrs))
-    execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_cpr_keys AS "
-                       "SELECT * FROM v_frame",
-                       pd.DataFrame({"person_key": list(cpr_keys)}, dtype="string"))
-    for stmt in sql_statements("dream_rows"):
-        con.execute(stmt)
-    for t in ("stg_dream_lines", "stg_dream_pnr_keys", "stg_dream_cpr_keys"):
-        con.execute(f"DROP TABLE {t}")
-    con.execute(_into(target, month, "SELECT source_line, person_key FROM stg_dream_rows "
-                      "WHERE rule IS NULL"), {"month": month} if month else {})
+        at = np.flatnonzero(valid)
+        keys[at], person[at] = key_of(numbers[at])
+    in_cpr = person >= 0
+    rule = np.full(n, None, dtype=object)
+    rule[~valid] = "pnr_invalid"
+    rule[valid & ~in_cpr] = "pnr_not_in_cpr"
+    listed = pd.Index(person[in_cpr])
+    if listed.has_duplicates:
+        dup = np.zeros(n, dtype=bool)
+        dup[in_cpr] = listed.duplicated(keep=False)
+        rule[dup] = "duplicate_pnr"
+    return keys, rule
 
 
-def _stage_rows(con, path, src, params, key_of, cpr_keys, target, month) -> int:
+QUARANTINE_DDL = ("source_line BIGINT, record_type VARCHAR, rule VARCHAR, field VARCHAR, "
+                  "reason VARCHAR, person_key VARCHAR")
+
+
+def _classify_rows(con, numbers: np.ndarray, valid: np.ndarray, key_of: KeyOf, target: str,
+                   month: str | None, pnrs: list | None = None) -> np.ndarray:
+    """Row-level quarantine of the lines (row 0 = line 2): stores the kept lines' person keys
+    in `target`, the others in `stg_dream_quarantine`, and returns which rows are kept. Given
+    the `pnrs` texts also `stg_dream_rows` (source_line, pnr, person_key, rule; rule NULL =
+    kept, and then the PNR is unique) for the general reader's SQL."""
+    keys, rule = classify_lines(numbers, valid, key_of)
+    kept = np.equal(rule, None)
+    line = np.arange(2, len(numbers) + 2, dtype=np.int64)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stg_dream_quarantine ({QUARANTINE_DDL})")
+    if not kept.all():
+        out = ~kept
+        insert_frame(con, "stg_dream_quarantine", pd.DataFrame({
+            "source_line": line[out], "record_type": "row", "rule": rule[out], "field": "PNR",
+            "reason": [ROW_RULES[r] for r in rule[out]], "person_key": keys[out]}))
+    if pnrs is not None:
+        execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_rows AS "
+                           "SELECT * FROM v_frame", pd.DataFrame(
+                               {"source_line": line, "pnr": pd.array(pnrs, dtype="string"),
+                                "person_key": keys, "rule": rule}))
+    persons = pd.DataFrame({"source_line": line, "person_key": keys}, copy=False)
+    execute_with_frame(con, _into(target, month, "SELECT source_line, person_key FROM v_frame"),
+                       persons if kept.all() else persons[kept],
+                       {"month": month} if month else {})
+    return kept
+
+
+def _stage_rows(con, path, src, params, key_of, target, month) -> int:
     """General reader, narrow first pass (PNR only): line numbers and the row-level quarantine.
     The whole file is tokenised here, so a row with the wrong number of fields rejects the file
     before anything is written."""
-    with _setting(con, "preserve_insertion_order", "true"):   # row_number() = file order
-        _run(con, path, "CREATE OR REPLACE TEMP TABLE stg_dream_lines AS SELECT "
-             f"row_number() OVER () + 1 AS source_line, trim(PNR) AS pnr FROM {src}",
-             {k: v for k, v in params.items()})
-    rows_read = con.execute("SELECT count(*) FROM stg_dream_lines").fetchall()[0][0]
-    _classify_rows(con, key_of, cpr_keys, target, month)
-    return rows_read
+    with _setting(con, "preserve_insertion_order", "true"):   # file order
+        pnrs = _run(con, path, f"SELECT trim(PNR) FROM {src}", params)
+    pnrs = [p for (p,) in pnrs]
+    numbers, valid = pnr_numbers(pnrs)
+    _classify_rows(con, numbers, valid, key_of, target, month, pnrs)
+    return len(pnrs)
 
 
 def _kept_rows(src: str, columns: str, key: bool = False) -> str:
@@ -345,13 +386,12 @@ def _grad_quarantine(src: str, header: DreamHeader) -> str | None:
 
 
 def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
-                key_of: Callable[[list[str]], pd.DataFrame], known_codes: set[str],
-                cpr_keys: Collection[str], month: str | None = None,
+                key_of: KeyOf, known_codes: set[str], month: str | None = None,
                 fast: bool = True, prescan: Prescan | None = None) -> DreamStage:
     """Read the DREAM file into the long tables on `con`.
 
-    `key_of(pnrs)` returns a frame (pnr, person_key) for the given PNRs; `cpr_keys` holds the
-    distinct person keys of the month's CPR extract (a set, or a dict's keys to keep an order).
+    `key_of(numbers)` returns the person key and the person id (-1: not in the month's CPR
+    extract) of each of the given PNRs, 10-digit numbers as int64 (`KeyIndex.lookup`).
     Without `month` the rows are left in the temporary tables `stg_dream_persons` /
     `stg_dream_benefit_weeks` / `stg_dream_employment_months`; with
     `month` they are inserted as that delivery month's rows of raw.dream__persons /
@@ -383,8 +423,8 @@ def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
             reader = GENERAL_READER + " (PNR is not the first column)"
         else:
             try:
-                return _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month,
-                                   targets, timer, prescan)
+                return _stage_fast(con, path, header, key_of, known_codes, month, targets,
+                                   timer, prescan)
             except dream_scan.NotFast as e:
                 reader = f"{GENERAL_READER} (the numpy tokenizer found {e})"
                 for target in targets.values():
@@ -393,7 +433,7 @@ def stage_dream(con: duckdb.DuckDBPyConnection, path: Path,
                                 [month] if month else [])
     if fmt == "csv":
         _check_encoding(path)
-    rows_read = _stage_rows(con, path, src, params, key_of, cpr_keys, targets["persons"], month)
+    rows_read = _stage_rows(con, path, src, params, key_of, targets["persons"], month)
     timer.lap("rows")
     with _setting(con, "preserve_insertion_order", "false"):
         _run(con, path, _week_cells(fmt, src, header), params)
@@ -447,7 +487,8 @@ def connection_threads(con: duckdb.DuckDBPyConnection) -> int:
 @dataclass
 class _Scanned:
     scan: dream_scan.DreamScan
-    pnrs: list[str]
+    numbers: np.ndarray                   # PNR of each line as int64
+    valid: np.ndarray                     # the PNR is 10 digits
     runs: list[dream_scan.Runs] | None    # None: not tokenised yet
 
 
@@ -479,7 +520,7 @@ class Prescan:
             return None
         scan = dream_scan.DreamScan(p, _layout(header), beside)
         try:
-            scanned = _Scanned(scan, scan.pnrs(), list(scan.runs()))
+            scanned = _Scanned(scan, *scan.pnrs(), list(scan.runs()))
             scan.threads = threads
             return scanned
         except BaseException as e:
@@ -500,7 +541,7 @@ class Prescan:
                     scanned.scan.close()
 
 
-def _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month, targets,
+def _stage_fast(con, path, header, key_of, known_codes, month, targets,
                 timer: _Timer, prescan: Prescan | None) -> DreamStage:
     """The numpy tokenizer over the mapped file: the PNRs (quarantine rules, keys), then the
     benefit runs, then the monthly cells (each pass chunk by chunk; lines, PNRs and runs may
@@ -508,20 +549,10 @@ def _stage_fast(con, path, header, key_of, known_codes, cpr_keys, month, targets
     scanned = prescan.take() if prescan is not None else None
     if scanned is None:
         scan = dream_scan.DreamScan(path, _layout(header), connection_threads(con))
-        scanned = _Scanned(scan, scan.pnrs(), None)
+        scanned = _Scanned(scan, *scan.pnrs(), None)
     with scanned.scan as scan:
-        pnrs = scanned.pnrs
-        lines = pd.DataFrame({"source_line": np.arange(2, scan.rows + 2, dtype=np.int64),
-                              "pnr": pd.array(pnrs, dtype="string")})
-        execute_with_frame(con, "CREATE OR REPLACE TEMP TABLE stg_dream_lines AS "
-                           "SELECT * FROM v_frame", lines)
-        del lines
-        _classify_rows(con, key_of, cpr_keys, targets["persons"], month, pnrs)
-        del pnrs
-        scanned.pnrs = []
-        kept = np.zeros(scan.rows, dtype=bool)
-        kept[con.execute("SELECT source_line - 2 AS row FROM stg_dream_rows WHERE rule IS NULL"
-                         ).fetchnumpy()["row"]] = True
+        kept = _classify_rows(con, scanned.numbers, scanned.valid, key_of, targets["persons"],
+                              month)
         rows_read = scan.rows
         timer.lap("rows")
         with _setting(con, "preserve_insertion_order", "false"):

@@ -137,8 +137,9 @@ class DreamScan:
             starts = np.append(starts, size)
         return starts
 
-    def pnrs(self) -> list[str]:
-        """The PNR field of every data row, trimmed of spaces like DuckDB's trim()."""
+    def pnrs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The PNR of every data row as a number (int64), and whether its field, trimmed of
+        spaces like DuckDB's trim(), is 10 digits (else the number is -1)."""
         ls = self.line_starts[:-1]
         a = self.data
         ok = ls + 10 < len(a)
@@ -146,13 +147,18 @@ class DreamScan:
             b = np.zeros((len(ls), 11), np.uint8)
         else:   # the first 11 bytes of each line, one row copy each
             b = np.lib.stride_tricks.sliding_window_view(a, 11)[np.where(ok, ls, 0)]
-        ok &= ((b[:, :10] - 48) < 10).all(axis=1) & (b[:, 10] == SEMI)
-        # the file is ASCII (screened): bytes -> text for every row, then the odd rows again
-        out = np.ascontiguousarray(b[:, :10]).view("S10").ravel().astype("U10").tolist()
-        for i in np.flatnonzero(~ok):          # rare: not 10 digits (quarantined later)
+        d = b[:, :10] - np.uint8(48)               # uint8: non-digits wrap above 9
+        ok &= (d < 10).all(axis=1) & (b[:, 10] == SEMI)
+        numbers = np.zeros(len(ls), np.int64)
+        for k in range(10):
+            numbers = numbers * 10 + d[:, k]
+        numbers[~ok] = -1
+        for i in np.flatnonzero(~ok):          # rare: spaces, or not 10 digits (quarantined)
             line = bytes(a[ls[i]:self.line_starts[i + 1]]).rstrip(b"\n")
-            out[i] = line.split(b";", 1)[0].decode("ascii").strip(" ")
-        return out
+            p = line.split(b";", 1)[0].strip(b" ")
+            if len(p) == 10 and p.isdigit():
+                numbers[i], ok[i] = int(p), True
+        return numbers, ok
 
     # --- pass 2: runs and monthly cells -----------------------------------------------------
 

@@ -27,7 +27,7 @@ from ..extract import cpr as cpr_x
 from ..extract import dream as dream_x
 from ..extract import permits as permits_x
 from ..extract.common import DeliveryError
-from ..pseudonym import keyer
+from ..pseudonym import KeyIndex, keyer
 from ..warehouse import (
     ensure_schema,
     execute_with_frame,
@@ -115,47 +115,29 @@ def _records(issues: pd.DataFrame) -> int:
     return int(issues["line"].nunique() + issues["line"].isna().sum())
 
 
-class _PersonKeys:
+class _PersonKeys(KeyIndex):
     """PNR -> person key. A number of a kept CPR person (old or current) gets the key of the
-    current number; any other number its own key. The CPR frames get their keys by the parser's
-    number codes (`codes()`, joined in DuckDB; `of_codes`), the other files by text through one
-    hash index."""
+    current number (and the person id of its current number's code); any other number its own
+    key. The CPR frames get their keys by the parser's number codes (`codes()`, joined in
+    DuckDB), the other files by number (`KeyIndex`)."""
 
     def __init__(self, key: bytes, cpr: cpr_x.CprExtract):
-        self._key_for = keyer(key)
+        key_for = keyer(key)
         to = cpr.current_codes()
         mapped = np.flatnonzero(to >= 0)
         current = np.zeros(len(to), dtype=bool)
         current[to[mapped]] = True
         current = np.flatnonzero(current)   # the distinct current codes (no sort)
-        self._by_code = np.full(len(to), None, dtype=object)
-        self._by_code[current] = [self._key_for(t) for t in cpr.pnr_texts[current].tolist()]
-        self._by_code[mapped] = self._by_code[to[mapped]]
-        self._index = pd.Index(cpr.pnr_texts[mapped], dtype=object)
-        self._mapped = mapped
-        self._keys = self._by_code[mapped]
-
-    def of_codes(self, codes: np.ndarray) -> np.ndarray:
-        """Keys of the parser's number codes of kept persons."""
-        return self._by_code[codes]
+        by_code = np.full(len(to), None, dtype=object)
+        by_code[current] = [key_for(t) for t in cpr.pnr_texts[current].tolist()]
+        self._codes = pd.DataFrame({"code": mapped, "person_key": by_code[to[mapped]]},
+                                   copy=False)
+        super().__init__(cpr.pnr_numbers[mapped], by_code[to[mapped]], key_for,
+                         persons=to[mapped], texts=cpr.pnr_texts[mapped])
 
     def codes(self) -> pd.DataFrame:
         """(code, person_key) of every number of a kept person."""
-        return pd.DataFrame({"code": self._mapped, "person_key": self._keys}, copy=False)
-
-    def kept(self, pnrs) -> np.ndarray:
-        return self._index.get_indexer(pnrs) >= 0
-
-    def of(self, pnrs) -> np.ndarray:
-        """Keys of `pnrs` (None where a PNR is missing)."""
-        pnrs = np.asarray(pnrs, dtype=object)
-        pos = self._index.get_indexer(pnrs)
-        out = np.full(len(pnrs), None, dtype=object)
-        hit = pos >= 0
-        out[hit] = self._keys[pos[hit]]
-        for i in np.flatnonzero(~hit):
-            out[i] = self._key_for(pnrs[i]) if isinstance(pnrs[i], str) else None
-        return out
+        return self._codes
 
 
 def _issues_frame(df: pd.DataFrame, month: str, keys: _PersonKeys) -> pd.DataFrame:
@@ -223,9 +205,6 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
         _check_not_loaded_elsewhere(con, files[paths["cpr"].name], month)
         keys = _PersonKeys(key, cpr)
 
-        def key_of(pnrs: list[str]) -> pd.DataFrame:
-            return pd.DataFrame({"pnr": pnrs, "person_key": keys.of(pnrs)}, copy=False)
-
         ci = files[paths["cpr"].name]
         ci.encoding = cpr.encoding
         ci.records_by_type = cpr.record_counts
@@ -277,8 +256,6 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             "raw.cpr__extract_info": (info, (), None),
             "raw.permits__residence_permits": (permits, ("pnr",), None),
         }
-        # distinct, in the extract's order (a set's hash order slows the copy into DuckDB)
-        cpr_keys = dict.fromkeys(keys.of_codes(persons["pnr_current_code"].to_numpy()))
         del cpr, per, persons, permits  # only the frames to write are needed (memory)
         rows: dict[str, int] = {}
         with transaction(con):
@@ -305,8 +282,8 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
             # rolls the transaction back)
             log(f"[{month}] reading {paths['dream'].name} "
                 f"({files[paths['dream'].name].size_bytes:,} bytes) into the raw tables")
-            stage = dream_x.stage_dream(con, paths["dream"], key_of, reference.benefit_codes(),
-                                        cpr_keys, month=month, prescan=prescan)
+            stage = dream_x.stage_dream(con, paths["dream"], keys.lookup,
+                                        reference.benefit_codes(), month=month, prescan=prescan)
             di = files[paths["dream"].name]
             di.encoding = "utf-8" if stage.source_format == "csv" else "parquet"
             di.records_by_type = {"rows": stage.rows_read, "benefit_weeks": stage.benefit_weeks,
@@ -348,10 +325,9 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Path, month: str, ke
     finally:
         if prescan is not None:
             prescan.close()
-        for t in ("stg_dream_lines", "stg_dream_rows", "stg_dream_week_cells",
+        for t in ("stg_dream_rows", "stg_dream_week_cells",
                   "stg_dream_week_columns", "stg_dream_month_columns", "stg_dream_benefit_weeks",
-                  "stg_dream_employment_months", "stg_dream_quarantine", "stg_dream_pnr_keys",
-                  "stg_dream_cpr_keys", "stg_person_keys"):
+                  "stg_dream_employment_months", "stg_dream_quarantine", "stg_person_keys"):
             if not _aborted(con):
                 con.execute(f"DROP TABLE IF EXISTS {t}")
     n_q = len(quarantine) + stage.quarantined

@@ -7,14 +7,13 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 
 from integration_pipeline import reference
 from integration_pipeline.extract.common import DeliveryError
 from integration_pipeline.extract.dream import parse_header, stage_dream, weeks_in_iso_year
 from integration_pipeline.pseudonym import person_key
-from tests.cpr_records import csv_text, dream_weeks, encode, pnr_for
+from tests.cpr_records import csv_text, dream_weeks, encode, key_lookup, pnr_for
 from tests.privacy import assert_no_cpr
 
 KEY = b"unit-test-key"
@@ -29,10 +28,6 @@ HEADER = ["PNR", "koen", "y_1651", "y_1652", "y_1701", "y_1702",
 
 def pk(pnr: str) -> str:
     return person_key(KEY, pnr)
-
-
-def key_of(pnrs: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({"pnr": pnrs, "person_key": [pk(p) for p in pnrs]}, dtype="string")
 
 
 def row(pnr, weeks=("130", "130", "", "140"), branche=("", "862100"), grad=("", "0.5"),
@@ -51,7 +46,7 @@ def stage(tmp_path, rows=None, header=HEADER, cpr=ALL, codes=CODES, path=None, *
     con = duckdb.connect()
     path = path or write(tmp_path, rows if rows is not None else [row(p) for p in ALL],
                          header, **kw)
-    st = stage_dream(con, path, key_of, codes, {pk(p) for p in cpr})
+    st = stage_dream(con, path, key_lookup(KEY, cpr).lookup, codes)
     return con, st
 
 

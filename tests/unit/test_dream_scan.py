@@ -11,14 +11,13 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pytest
 
 from integration_pipeline.extract import dream, dream_scan
 from integration_pipeline.extract.common import DeliveryError
 from integration_pipeline.extract.dream import Prescan, stage_dream
 from integration_pipeline.pseudonym import person_key
-from tests.cpr_records import encode, pnr_for
+from tests.cpr_records import encode, key_lookup, pnr_for
 from tests.privacy import assert_no_cpr
 
 KEY = b"unit-test-key"
@@ -43,10 +42,6 @@ HEADER = ["PNR", "koen", "y_1551", "y_1552", "y_1553", "y_1601", "y_1602",
 
 def pk(pnr: str) -> str:
     return person_key(KEY, pnr)
-
-
-def key_of(pnrs: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({"pnr": pnrs, "person_key": [pk(p) for p in pnrs]}, dtype="string")
 
 
 def row(pnr, weeks=("", "", "", "", ""), grad_11="", b_01="", grad_12="", b_12="", grad_01="",
@@ -97,7 +92,7 @@ def stage(path: Path, fast: bool, cpr=P, codes=CODES, threads=None, prescan=Fals
         con.execute(f"SET threads = {threads}")
     pre = Prescan(path, dream.connection_threads(con)) if prescan else None
     try:
-        st = stage_dream(con, path, key_of, codes, {pk(p) for p in cpr}, fast=fast,
+        st = stage_dream(con, path, key_lookup(KEY, cpr).lookup, codes, fast=fast,
                          prescan=pre)
     finally:
         if pre is not None:
@@ -277,17 +272,22 @@ def test_fallback_values_are_those_of_the_general_reader(tmp_path):
     assert (q[0], q[2], q[3], q[5]) == (4, "grad_not_number", "grad_2015_12", pk(P[2]))
 
 
-@pytest.mark.parametrize("last", ["", "1;", "12345678901", "123456789;1", " 0123456789 ;2"])
+@pytest.mark.parametrize("last", ["", "1;", "12345678901", "123456789;1", " 0123456789 ;2",
+                                  "9876543210;3", "98765x3210;4"])
 def test_scanned_pnrs_of_every_line_shape(tmp_path, last):
-    """The PNR of each line, also for a last line too short for the 11-byte window."""
+    """The PNR of each line as a number (-1: not 10 digits once trimmed of spaces), also for a
+    last line too short for the 11-byte window."""
     path = tmp_path / "dream.csv"
     path.write_bytes(b"PNR;y_1552\n0123456789;130\n  12;\n" + last.encode())
     layout = dream_scan.Layout(ncol=2, weeks=np.array([1]), grad=np.zeros(0, np.int64),
                                branche=np.zeros(0, np.int64))
     with dream_scan.DreamScan(path, layout, 1) as scan:
-        got = scan.pnrs()
-    want = ["0123456789", "12"] + ([last.split(";")[0].strip(" ")] if last else [])
-    assert got == want
+        numbers, valid = scan.pnrs()
+    field = last.split(";")[0].strip(" ")
+    want = [123456789, -1] + ([int(field) if len(field) == 10 and field.isdigit() else -1]
+                              if last else [])
+    assert numbers.tolist() == want
+    assert valid.tolist() == [n >= 0 for n in want]
 
 
 def test_pnr_not_in_the_first_column_uses_the_general_reader(tmp_path):
@@ -446,7 +446,7 @@ def test_prescan_runs_on_its_own_threads_and_hands_the_scan_on_with_the_load_thr
     scanned = pre.take()
     try:
         assert scanned.scan.threads == 3   # the monthly pass after the prescan uses them all
-        assert len(scanned.pnrs) == len(CLEAN) and scanned.runs
+        assert len(scanned.numbers) == len(CLEAN) and scanned.valid.all() and scanned.runs
     finally:
         scanned.scan.close()
 
