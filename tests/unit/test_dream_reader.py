@@ -7,13 +7,30 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
 from integration_pipeline import reference
 from integration_pipeline.extract.common import DeliveryError
-from integration_pipeline.extract.dream import parse_header, stage_dream, weeks_in_iso_year
+from integration_pipeline.extract.cpr import parse_cpr
+from integration_pipeline.extract.dream import (
+    classify_lines,
+    parse_header,
+    stage_dream,
+    weeks_in_iso_year,
+)
+from integration_pipeline.load.raw import _PersonKeys
 from integration_pipeline.pseudonym import person_key
-from tests.cpr_records import csv_text, dream_weeks, encode, key_lookup, pnr_for
+from tests.cpr_records import (
+    csv_text,
+    dream_weeks,
+    encode,
+    key_lookup,
+    pnr_for,
+    rec_001,
+    rec_002,
+    write_cpr,
+)
 from tests.privacy import assert_no_cpr
 
 KEY = b"unit-test-key"
@@ -206,6 +223,48 @@ def test_pnr_on_two_rows_quarantines_both_rows(tmp_path):
     keys = {w["person_key"] for w in table(con, "stg_dream_benefit_weeks")}
     keys |= {m["person_key"] for m in table(con, "stg_dream_employment_months")}
     assert keys == {pk(P2), pk(P3)}
+
+
+def test_classify_lines_rules_in_order_of_precedence():
+    """Rules on arrays: not 10 digits before not in CPR before duplicate; an old and a current
+    number of one person (one person id) are a duplicate; the key of a valid PNR is kept even
+    when its line is quarantined."""
+    def key_of(numbers):
+        known = {1: ("a", 10), 2: ("b", 20), 3: ("b", 20), 4: ("c", 30)}   # 2 and 3: one person
+        got = [known.get(int(n), (f"own{n}", -1)) for n in numbers]
+        return (np.array([k for k, _ in got], dtype=object), np.array([p for _, p in got]))
+
+    numbers = np.array([1, -1, 5, 2, 4, 3, 4])
+    valid = np.array([True, False, True, True, True, True, True])
+    keys, rule = classify_lines(numbers, valid, key_of)
+    assert rule.tolist() == [None, "pnr_invalid", "pnr_not_in_cpr", "duplicate_pnr",
+                             "duplicate_pnr", "duplicate_pnr", "duplicate_pnr"]
+    assert keys.tolist() == ["a", None, "own5", "b", "c", "b", "c"]
+    keys, rule = classify_lines(numbers[:3], valid[:3], key_of)
+    assert rule.tolist() == [None, "pnr_invalid", "pnr_not_in_cpr"]
+
+
+def test_classify_lines_all_kept():
+    keys, rule = classify_lines(np.array([1, 2]), np.array([True, True]),
+                                lambda n: (np.array(["x", "y"], dtype=object), np.array([0, 1])))
+    assert rule.tolist() == [None, None] and keys.tolist() == ["x", "y"]
+
+
+def test_old_and_current_number_of_one_cpr_person_on_two_rows_are_duplicates(tmp_path):
+    """Through the load's own key index: both numbers are that person."""
+    old = pnr_for(dt.date(1970, 1, 5), "M")
+    new = pnr_for(dt.date(1970, 1, 5), "M", nth=1)
+    cpr = parse_cpr(write_cpr(tmp_path / "cpr_extract.txt",
+                              [rec_001(old, pnrgaeld=new, status="60"), rec_002(old),
+                               rec_001(P1), rec_002(P1)]), None)
+    keys = _PersonKeys(KEY, cpr)
+    path = write(tmp_path, [row(old), row(P1), row(new)])
+    con = duckdb.connect()
+    st = stage_dream(con, path, keys.lookup, CODES)
+    q = table(con, "stg_dream_quarantine")
+    assert [(r["source_line"], r["rule"], r["person_key"]) for r in q] == [
+        (2, "duplicate_pnr", pk(new)), (4, "duplicate_pnr", pk(new))]
+    assert st.persons == 1
 
 
 def test_pnr_that_is_not_ten_digits_is_quarantined(tmp_path):
