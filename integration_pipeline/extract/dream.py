@@ -193,6 +193,7 @@ class _Timer:
 # Where the rows go: temporary staging tables (inspection, tests) or, during a load, the month's
 # rows of the raw tables themselves (no second copy).
 BATCH_CELLS = 1 << 24   # monthly cells per insert (~330 MiB of numbers)
+RUN_BATCH = 1 << 24     # benefit runs per insert (~200 MiB of numbers)
 STAGE_TARGETS = {"persons": "stg_dream_persons", "weeks": "stg_dream_benefit_weeks",
                  "months": "stg_dream_employment_months"}
 RAW_TARGETS = {"persons": "raw.dream__persons", "weeks": "raw.dream__benefit_weeks",
@@ -556,10 +557,10 @@ def _stage_fast(con, path, header, key_of, known_codes, month, targets,
         rows_read = scan.rows
         timer.lap("rows")
         with _setting(con, "preserve_insertion_order", "false"):
-            runs = scanned.runs if scanned.runs is not None else scan.runs()
-            scanned.runs = None
+            # the prescan's runs are let go batch by batch; else tokenised as they are stored
+            runs = _drain(scanned.runs) if scanned.runs is not None else scan.runs()
             _fast_runs(con, path, runs, kept, known_codes, targets["weeks"], month)
-            del runs
+            scanned.runs = None
             timer.lap("weeks")
             _fast_months(con, scan, None if kept.all() else kept, targets["months"], month)
             timer.lap("months")
@@ -567,30 +568,62 @@ def _stage_fast(con, path, header, key_of, known_codes, month, targets,
 
 
 def _fast_runs(con, path, runs, kept, known_codes, target, month) -> None:
-    """Benefit runs of the kept rows into the target (after the unknown-code check)."""
-    runs = list(runs)
-    row, first, weeks, code = ([np.concatenate([getattr(r, c) for r in runs])
-                                for c in ("row", "first", "weeks", "code")] if runs
-                               else [np.zeros(0, np.int32)] * 4)
-    del runs
-    keep = kept[row]
-    if not keep.all():   # rows were quarantined
-        row, first, weeks, code = row[keep], first[keep], weeks[keep], code[keep]
-    present = np.flatnonzero(np.bincount(code, minlength=1000))   # codes 0-999: no sort
-    texts = {c: f"{c:03d}" for c in present.tolist()}
-    unknown = [t for t in texts.values() if t not in known_codes]
+    """Benefit runs of the kept rows into the target, gathered into batches of RUN_BATCH runs
+    (bounded memory at national scale: the runs are concatenated a batch at a time). A code
+    not in the code table rejects the file naming every unknown code of the file; nothing is
+    inserted after the first batch that has one (the caller's transaction rolls back the
+    rest)."""
+    seen = np.zeros(1000, dtype=bool)        # codes 0-999 of the kept rows
+    batch: list[dream_scan.Runs] = []
+
+    def flush() -> None:
+        cols = {c: np.concatenate([getattr(r, c) for r in batch])
+                for c in ("row", "first", "weeks", "code")}
+        batch.clear()
+        keep = kept[cols["row"]]
+        if not keep.all():   # rows were quarantined
+            cols = {c: v[keep] for c, v in cols.items()}
+        present = np.flatnonzero(np.bincount(cols["code"], minlength=1000))   # no sort
+        seen[present] = True
+        if len(present) == 0 or _unknown(seen, known_codes):
+            return
+        texts = {c: f"{c:03d}" for c in present.tolist()}
+        # the code texts of the codes present, joined (faster than formatting 11M texts)
+        values = ", ".join(f"({c}, '{t}')" for c, t in texts.items())
+        execute_with_frame(con, _into(target, month, f"""
+                SELECT w.iso_year AS first_iso_year, w.iso_week AS first_iso_week, r.weeks,
+                       t.benefit_code, r.row + 2 AS source_line
+                FROM v_frame r
+                JOIN stg_dream_week_columns w ON w.idx = r.first
+                JOIN (VALUES {values}) t(code, benefit_code) ON t.code = r.code"""), cols,
+            {"month": month} if month else {})
+
+    batched = 0
+    for r in runs:
+        if len(r.row):
+            batch.append(r)
+            batched += len(r.row)
+        if batched >= RUN_BATCH:
+            flush()
+            batched = 0
+    if batch:
+        flush()
+    unknown = _unknown(seen, known_codes)
     if unknown:
         _raise_unknown(path, unknown)
-    frame = {"row": row, "first": first, "weeks": weeks, "code": code}
-    # the code texts of the codes present, joined (faster than formatting 11M texts)
-    values = ", ".join(f"({c}, '{t}')" for c, t in texts.items()) or "(NULL, NULL)"
-    execute_with_frame(con, _into(target, month, f"""
-            SELECT w.iso_year AS first_iso_year, w.iso_week AS first_iso_week, r.weeks,
-                   t.benefit_code, r.row + 2 AS source_line
-            FROM v_frame r
-            JOIN stg_dream_week_columns w ON w.idx = r.first
-            JOIN (VALUES {values}) t(code, benefit_code) ON t.code = r.code"""), frame,
-        {"month": month} if month else {})
+
+
+def _unknown(seen: np.ndarray, known_codes: set[str]) -> list[str]:
+    """The codes (0-999) marked in `seen` that are not in the code table, as texts."""
+    return [t for t in (f"{c:03d}" for c in np.flatnonzero(seen).tolist())
+            if t not in known_codes]
+
+
+def _drain(items: list):
+    """The items of a list in order, each dropped from the list as it is handed out."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _fast_months(con, scan, kept: np.ndarray | None, target, month) -> None:

@@ -191,6 +191,32 @@ def test_row_quarantine_stays_on_the_fast_path(tmp_path):
         7, 2, 1, 1, 5)
 
 
+@pytest.mark.parametrize("prescan", [False, True], ids=["tokenised_while_stored", "prescan"])
+def test_runs_stored_in_batches_give_the_same_rows(tmp_path, monkeypatch, prescan):
+    # runs gathered a few at a time (national scale: bounded memory), with quarantined rows
+    # spread over the batches
+    monkeypatch.setattr(dream_scan, "CHUNK_BYTES", 120)
+    monkeypatch.setattr(dream, "RUN_BATCH", 3)
+    rows = [*CLEAN, row(STRANGER, ("111", "", "", "", "")), row("12345", ("130",) * 5),
+            row(P[3], ("997", "", "", "651", ""))]
+    st, got = both(write(tmp_path, text(rows)), prescan=prescan)
+    assert st.reader == FAST
+    assert [(q[0], q[2]) for q in got["stg_dream_quarantine"]] == [
+        (5, "duplicate_pnr"), (8, "pnr_not_in_cpr"), (9, "pnr_invalid"), (10, "duplicate_pnr")]
+    assert runs(got) == [r for r in CLEAN_RUNS if r[0] != 5]
+    assert st.benefit_runs == len(runs(got))
+
+
+def test_unknown_codes_in_several_batches_are_all_named(tmp_path, monkeypatch):
+    monkeypatch.setattr(dream_scan, "CHUNK_BYTES", 60)
+    monkeypatch.setattr(dream, "RUN_BATCH", 1)
+    rows = [list(r) for r in CLEAN]
+    rows[0][2], rows[5][6] = "123", "777"
+    e = _rejects(write(tmp_path, text(rows)))
+    assert str(e).endswith("2 benefit code(s) not in the code table "
+                           "(reference/dream_codes.csv): 123, 777")
+
+
 def test_empty_pnr_is_quarantined_alike(tmp_path):
     # an empty PNR cell: the same quarantine row from both readers
     st, got = both(write(tmp_path, text([row(""), *CLEAN])))
