@@ -66,7 +66,9 @@ class KeyIndex:
         keys[hit] = self._keys[pos[hit]]
         for i in np.flatnonzero(~hit):
             keys[i] = self._key_for(f"{numbers[i]:010d}")
-        return keys, np.where(hit, self._persons[np.where(hit, pos, 0)], -1)
+        persons = np.full(len(pos), -1, dtype=np.int64)
+        persons[hit] = self._persons[pos[hit]]
+        return keys, persons
 
     def kept(self, pnrs) -> np.ndarray:
         """Whether each PNR text is a known number."""

@@ -68,3 +68,11 @@ def test_key_index_by_text_includes_odd_known_texts():
 def test_key_index_without_persons_numbers_each_entry():
     ix = KeyIndex(np.array([5, 6]), np.array(["a", "b"], dtype=object), keyer(b"k"))
     assert ix.lookup(np.array([6, 5, 7]))[1].tolist() == [1, 0, -1]
+
+
+def test_an_empty_key_index_knows_no_number():
+    one = keyer(b"k")
+    ix = KeyIndex(np.zeros(0, np.int64), np.zeros(0, dtype=object), one)
+    keys, persons = ix.lookup(np.array([101901234]))
+    assert keys.tolist() == [one("0101901234")] and persons.tolist() == [-1]
+    assert ix.kept(["0101901234"]).tolist() == [False]
