@@ -3,9 +3,10 @@
 Belongs here: splitting the file into fields with vectorised byte operations, benefit weeks
 run-length encoded straight from the wide rows (no per-week rows), and the monthly cells as
 numbers. Nothing here decides quarantine, rejects or warehouse tables: `extract/dream.py` does,
-and uses this module only for files the fast path fully understands. Anything unusual (a quote
-character, CR line ends, a non-ASCII byte, a row with another number of fields, a week cell that
-is not 3 digits, a `grad_` that is not a plain decimal, a `branche_` that is not digits) raises
+and uses this module only for files the fast path fully understands (LF or CRLF line ends).
+Anything unusual (a quote character, a CR byte that does not end a line with CRLF, a non-ASCII
+byte, a row with another number of fields, a week cell that is not 3 digits, a `grad_` that is
+not a plain decimal, a `branche_` that is not digits) raises
 `NotFast`, and the caller reads the file with DuckDB `read_csv` instead, which gives the exact
 rejects and quarantines. Both readers give the same rows (tests/unit/test_dream_scan.py).
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-SEMI, NL = 59, 10
+SEMI, NL, CR = 59, 10, 13
 CHUNK_BYTES = 8 << 20
 MAX_GRAD_CHARS = 15           # digits of a grad_ value; more cannot be parsed exactly here
 MAX_BRANCHE_CHARS = 9
@@ -82,6 +83,7 @@ class DreamScan:
         self._file = open(self.path, "rb")  # noqa: SIM115 - closed in close()
         self._mm = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
         self.data = np.frombuffer(self._mm, np.uint8)
+        self.eol = NL          # the byte that ends a line's last field (CR: CRLF line ends)
         try:
             self.body = self._mm.find(b"\n") + 1     # first byte of line 2
             if self.body == 0:
@@ -114,25 +116,33 @@ class DreamScan:
 
     def _line_starts(self) -> np.ndarray:
         """Start of every data line, plus the end of the file (a last line without a newline
-        counts). Also the whole-file screening: quotes, CR and non-ASCII bytes need the general
-        reader."""
+        counts). Also the whole-file screening: quotes and non-ASCII bytes need the general
+        reader, and so does a CR byte unless every line of the body ends in CRLF (then the
+        CR ends the last field: `eol`)."""
         size = len(self.data)
         bounds = list(range(self.body, size, CHUNK_BYTES * 4)) + [size]
 
-        def work(i: int) -> np.ndarray:
+        def work(i: int) -> tuple[np.ndarray, np.ndarray]:
             lo, hi = bounds[i], bounds[i + 1]
             a = self.data[lo:hi]
             # memchr-based searches and one reduction: a fraction of numpy's compare passes
-            if (self._mm.find(b'"', lo, hi) >= 0 or self._mm.find(b"\r", lo, hi) >= 0
-                    or (len(a) and a.view(np.int8).min() < 0)):   # a byte >= 128
-                raise NotFast("quotes, CR line ends or non-ASCII bytes")
-            out = np.flatnonzero(a == NL) + (bounds[i] + 1)
-            self._release(bounds[i], bounds[i + 1])
-            return out
+            if self._mm.find(b'"', lo, hi) >= 0 or (len(a) and a.view(np.int8).min() < 0):
+                raise NotFast("quotes or non-ASCII bytes")   # min < 0: a byte >= 128
+            out = np.flatnonzero(a == NL) + (lo + 1)
+            crs = (np.flatnonzero(a == CR) + lo if self._mm.find(b"\r", lo, hi) >= 0
+                   else out[:0])
+            self._release(lo, hi)
+            return out, crs
 
         with ThreadPoolExecutor(self.threads) as ex:
-            ends = list(ex.map(work, range(len(bounds) - 1)))
-        starts = np.concatenate([np.array([self.body]), *ends])
+            parts = list(ex.map(work, range(len(bounds) - 1)))
+        starts = np.concatenate([np.array([self.body]), *(p[0] for p in parts)])
+        crs = np.concatenate([np.zeros(0, np.int64), *(p[1] for p in parts)])
+        if len(crs):   # CRLF line ends: one CR right before each newline, and no other CR
+            newlines = starts[1:] - 1
+            if len(crs) != len(newlines) or not (crs + 1 == newlines).all():
+                raise NotFast("CR bytes that are not CRLF line ends")
+            self.eol = CR
         if starts[-1] != size:        # the last line has no newline
             starts = np.append(starts, size)
         return starts
@@ -154,7 +164,7 @@ class DreamScan:
             numbers = numbers * 10 + d[:, k]
         numbers[~ok] = -1
         for i in np.flatnonzero(~ok):          # rare: spaces, or not 10 digits (quarantined)
-            line = bytes(a[ls[i]:self.line_starts[i + 1]]).rstrip(b"\n")
+            line = bytes(a[ls[i]:self.line_starts[i + 1]]).rstrip(b"\r\n")
             p = line.split(b";", 1)[0].strip(b" ")
             if len(p) == 10 and p.isdigit():
                 numbers[i], ok[i] = int(p), True
@@ -191,14 +201,14 @@ class DreamScan:
         lo, hi = int(self.line_starts[r0]), int(self.line_starts[r1])
         a = self.data[lo:hi]
         n = r1 - r0
-        ends = np.flatnonzero((a == SEMI) | (a == NL)).astype(np.int32)
+        ends = np.flatnonzero((a == SEMI) | (a == self.eol)).astype(np.int32)
         if len(ends) == n * lay.ncol - 1 and (len(a) == 0 or a[-1] != NL):
             ends = np.append(ends, np.int32(len(a)))   # the file's last line has no newline
         if len(ends) != n * lay.ncol:
             raise NotFast("a row with another number of fields")
         e = ends.reshape(n, lay.ncol)
         last = e[:, -1]
-        if not ((last == len(a)) | (a[np.minimum(last, len(a) - 1)] == NL)).all():
+        if not ((last == len(a)) | (a[np.minimum(last, len(a) - 1)] == self.eol)).all():
             raise NotFast("a row with another number of fields")
         out = what(a, e, r0, n)
         self._release(lo, hi)

@@ -128,10 +128,12 @@ def months(rows) -> list[tuple]:
 
 # --- the fast path: same rows as the general reader -------------------------------------------
 
-@pytest.mark.parametrize(("eol_at_end", "bom"), [(True, False), (False, False), (True, True)],
-                         ids=["newline", "no_trailing_newline", "bom"])
-def test_clean_file_is_read_by_the_tokenizer_with_the_same_rows(tmp_path, eol_at_end, bom):
-    path = write(tmp_path, text(CLEAN, trailing=eol_at_end), bom=bom)
+@pytest.mark.parametrize(("eol", "eol_at_end", "bom"), [
+    ("\n", True, False), ("\n", False, False), ("\n", True, True), ("\r\n", True, False),
+    ("\r\n", False, False), ("\r\n", True, True)],
+    ids=["newline", "no_trailing_newline", "bom", "crlf", "crlf_no_trailing_newline", "crlf_bom"])
+def test_clean_file_is_read_by_the_tokenizer_with_the_same_rows(tmp_path, eol, eol_at_end, bom):
+    path = write(tmp_path, text(CLEAN, eol=eol, trailing=eol_at_end), bom=bom)
     st, rows = both(path)
     assert st.reader == FAST
     assert runs(rows) == CLEAN_RUNS
@@ -157,7 +159,8 @@ def test_shuffled_columns_and_extra_columns_give_the_same_rows(tmp_path):
     assert runs(got) == CLEAN_RUNS and months(got) == CLEAN_MONTHS
 
 
-def test_many_chunks_and_threads_give_the_same_rows(tmp_path, monkeypatch):
+@pytest.mark.parametrize("eol", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_many_chunks_and_threads_give_the_same_rows(tmp_path, monkeypatch, eol):
     # tiny chunks: every pass runs over many line-aligned chunks in several threads
     monkeypatch.setattr(dream_scan, "CHUNK_BYTES", 200)
     codes = ["130", "", "651", "997", "111"]
@@ -166,7 +169,7 @@ def test_many_chunks_and_threads_give_the_same_rows(tmp_path, monkeypatch):
                 grad_12=str(i % 3), b_02=f"{i:06d}" if i % 2 else "")
             for i in range(60)]
     cpr = [r[0] for r in many]
-    st, rows = both(write(tmp_path, text(many, trailing=False)), cpr=cpr, threads=3)
+    st, rows = both(write(tmp_path, text(many, eol=eol, trailing=False)), cpr=cpr, threads=3)
     assert st.reader == FAST
     assert (st.rows_read, st.persons, st.quarantined) == (60, 60, 0)
     expected_weeks = sum(sum(c != "" for c in r[2:7]) for r in many)
@@ -174,12 +177,13 @@ def test_many_chunks_and_threads_give_the_same_rows(tmp_path, monkeypatch):
     assert sum(r[3] for r in rows["stg_dream_benefit_weeks"]) == expected_weeks
 
 
-def test_row_quarantine_stays_on_the_fast_path(tmp_path):
+@pytest.mark.parametrize("eol", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_row_quarantine_stays_on_the_fast_path(tmp_path, eol):
     rows = [row(P[0], ("130", "", "", "", "")), row("12345", ("130",) * 5),
             row("ABCDEFGHIJ"), row(STRANGER, ("111", "", "", "", ""), grad_12="1"),
             row(P[1], ("651", "651", "", "", "")), row(P[2], grad_01="0.5"),
             row(P[1], ("997", "", "", "", ""))]
-    st, got = both(write(tmp_path, text(rows)))
+    st, got = both(write(tmp_path, text(rows, eol=eol)))
     assert st.reader == FAST
     assert [(q[0], q[2], q[5]) for q in got["stg_dream_quarantine"]] == [
         (3, "pnr_invalid", None), (4, "pnr_invalid", None), (5, "pnr_not_in_cpr", pk(STRANGER)),
@@ -245,6 +249,11 @@ def _navn(rows):
     return text([[*r, "Søren Ø"] for r in rows], [*HEADER, "navn"])
 
 
+def _mixed_eol(rows):
+    lf, crlf = text(rows[:3]), text(rows[3:], eol="\r\n").split("\r\n", 1)[1]
+    return lf + crlf     # the header and the first three rows end in LF, the others in CRLF
+
+
 def _cell(col: str, value: str):
     def edit(rows):
         rows[1][HEADER.index(col)] = value
@@ -254,9 +263,9 @@ def _cell(col: str, value: str):
 
 # (case, the file text made from the clean rows, the reason named in `reader`)
 FALLBACKS = [
-    ("quoted_field", _quoted, "quotes, CR line ends or non-ASCII bytes"),
-    ("crlf", lambda rows: text(rows, eol="\r\n"), "quotes, CR line ends or non-ASCII bytes"),
-    ("non_ascii", _navn, "quotes, CR line ends or non-ASCII bytes"),
+    ("quoted_field", _quoted, "quotes or non-ASCII bytes"),
+    ("mixed_line_ends", _mixed_eol, "CR bytes that are not CRLF line ends"),
+    ("non_ascii", _navn, "quotes or non-ASCII bytes"),
     ("week_two_digits", _cell("y_1552", "12"), "a week cell that is not 3 digits"),
     ("week_four_digits", _cell("y_1552", "0130"), "a week cell that is not 3 digits"),
     ("grad_exponent", _cell("grad_2015_12", "1e3"), "a grad_ value that is not a plain decimal"),
@@ -298,13 +307,31 @@ def test_fallback_values_are_those_of_the_general_reader(tmp_path):
     assert (q[0], q[2], q[3], q[5]) == (4, "grad_not_number", "grad_2015_12", pk(P[2]))
 
 
+def test_crlf_split_between_screening_blocks(tmp_path, monkeypatch):
+    # blocks of 16 bytes: the first data line's CR is the last byte of a block, its LF the
+    # first of the next
+    monkeypatch.setattr(dream_scan, "CHUNK_BYTES", 4)
+    path = tmp_path / "dream.csv"
+    path.write_bytes(b"PNR;y_1552\r\n0123456789;130 \r\n1234567890;\r\n")
+    layout = dream_scan.Layout(ncol=2, weeks=np.array([1]), grad=np.zeros(0, np.int64),
+                               branche=np.zeros(0, np.int64))
+    with dream_scan.DreamScan(path, layout, 2) as scan:
+        assert scan.eol == dream_scan.CR
+        assert scan.line_starts.tolist() == [12, 29, 42]
+        assert scan.pnrs()[0].tolist() == [123456789, 1234567890]
+    path.write_bytes(b"PNR;y_1552\r\n0123456789;130 \r\n1234567890;\n")   # one LF line
+    with pytest.raises(dream_scan.NotFast, match="CR bytes that are not CRLF line ends"):
+        dream_scan.DreamScan(path, layout, 2)
+
+
 @pytest.mark.parametrize("last", ["", "1;", "12345678901", "123456789;1", " 0123456789 ;2",
                                   "9876543210;3", "98765x3210;4"])
-def test_scanned_pnrs_of_every_line_shape(tmp_path, last):
+@pytest.mark.parametrize("eol", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_scanned_pnrs_of_every_line_shape(tmp_path, last, eol):
     """The PNR of each line as a number (-1: not 10 digits once trimmed of spaces), also for a
     last line too short for the 11-byte window."""
     path = tmp_path / "dream.csv"
-    path.write_bytes(b"PNR;y_1552\n0123456789;130\n  12;\n" + last.encode())
+    path.write_bytes(f"PNR;y_1552{eol}0123456789;130{eol}  12;{eol}{last}".encode())
     layout = dream_scan.Layout(ncol=2, weeks=np.array([1]), grad=np.zeros(0, np.int64),
                                branche=np.zeros(0, np.int64))
     with dream_scan.DreamScan(path, layout, 1) as scan:
@@ -338,13 +365,15 @@ def _rejects(path: Path, **kw) -> DeliveryError:
     return errors[0]
 
 
+@pytest.mark.parametrize("eol", ["\n", "\r\n"], ids=["lf", "crlf"])
 @pytest.mark.parametrize(("edit", "trailing"), [("fewer", True), ("more", True),
                                                 ("fewer", False), ("more", False)])
-def test_row_with_another_number_of_fields_rejects_naming_the_line(tmp_path, edit, trailing):
+def test_row_with_another_number_of_fields_rejects_naming_the_line(tmp_path, edit, trailing,
+                                                                   eol):
     rows = [list(r) for r in CLEAN]
     bad = 1 if trailing else len(rows) - 1           # without a newline: the last row
     rows[bad] = rows[bad][:-1] if edit == "fewer" else [*rows[bad], "x"]
-    e = _rejects(write(tmp_path, text(rows, trailing=trailing)))
+    e = _rejects(write(tmp_path, text(rows, eol=eol, trailing=trailing)))
     assert e.line == bad + 2
     assert f"dream.csv, line {bad + 2}" in str(e)
 
