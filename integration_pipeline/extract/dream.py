@@ -574,15 +574,9 @@ def _fast_runs(con, path, runs, kept, known_codes, target, month) -> None:
     inserted after the first batch that has one (the caller's transaction rolls back the
     rest)."""
     seen = np.zeros(1000, dtype=bool)        # codes 0-999 of the kept rows
-    batch: list[dream_scan.Runs] = []
 
-    def flush() -> None:
-        cols = {c: np.concatenate([getattr(r, c) for r in batch])
-                for c in ("row", "first", "weeks", "code")}
-        batch.clear()
-        keep = kept[cols["row"]]
-        if not keep.all():   # rows were quarantined
-            cols = {c: v[keep] for c, v in cols.items()}
+    def store(batch: list[dream_scan.Runs]) -> None:
+        cols = _gather(batch, ("row", "first", "weeks", "code"), kept)
         present = np.flatnonzero(np.bincount(cols["code"], minlength=1000))   # no sort
         seen[present] = True
         if len(present) == 0 or _unknown(seen, known_codes):
@@ -598,16 +592,7 @@ def _fast_runs(con, path, runs, kept, known_codes, target, month) -> None:
                 JOIN (VALUES {values}) t(code, benefit_code) ON t.code = r.code"""), cols,
             {"month": month} if month else {})
 
-    batched = 0
-    for r in runs:
-        if len(r.row):
-            batch.append(r)
-            batched += len(r.row)
-        if batched >= RUN_BATCH:
-            flush()
-            batched = 0
-    if batch:
-        flush()
+    _in_batches(runs, RUN_BATCH, store)
     unknown = _unknown(seen, known_codes)
     if unknown:
         _raise_unknown(path, unknown)
@@ -640,27 +625,41 @@ def _fast_months(con, scan, kept: np.ndarray | None, target, month) -> None:
                c.row + 2 AS source_line
         FROM v_frame c
         JOIN stg_dream_month_columns m ON m.idx = c.month""")
-    batch: list[dream_scan.Cells] = []
 
-    def flush() -> None:
-        cells = {name: np.concatenate([getattr(ch, name) for ch in batch])
-                 for name in ("row", "month", "has_grad", "grad", "branche_len", "branche")}
-        batch.clear()
-        if kept is not None:
-            keep = kept[cells["row"]]
-            cells = {name: col[keep] for name, col in cells.items()}
+    def store(batch: list[dream_scan.Cells]) -> None:
+        cells = _gather(batch, ("row", "month", "has_grad", "grad", "branche_len", "branche"),
+                        kept)
         execute_with_frame(con, insert, cells, {"month": month} if month else {})
 
+    _in_batches(scan.cells(), BATCH_CELLS, store)
+
+
+def _in_batches(chunks, size: int, store: Callable[[list], None]) -> None:
+    """Hand the non-empty chunks (each with a `row` array) to `store` in lists of at least
+    `size` rows (the last list smaller)."""
+    batch: list = []
     batched = 0
-    for ch in scan.cells():
+    for ch in chunks:
         if len(ch.row):
             batch.append(ch)
             batched += len(ch.row)
-        if batched >= BATCH_CELLS:
-            flush()
-            batched = 0
+        if batched >= size:
+            store(batch)
+            batch, batched = [], 0
     if batch:
-        flush()
+        store(batch)
+
+
+def _gather(batch: list, names: tuple[str, ...], kept: np.ndarray | None) -> dict:
+    """The columns `names` of the chunks in `batch`, concatenated, of the kept rows only
+    (`kept[row]`; None = all)."""
+    cols = {c: np.concatenate([getattr(ch, c) for ch in batch]) for c in names}
+    batch.clear()   # the chunks' arrays are let go
+    if kept is not None:
+        keep = kept[cols["row"]]
+        if not keep.all():   # rows were quarantined
+            cols = {c: v[keep] for c, v in cols.items()}
+    return cols
 
 
 def _raise_unknown(path: Path, unknown: list[str]) -> None:
