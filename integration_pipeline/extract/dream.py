@@ -335,13 +335,15 @@ def _week_cells(fmt: str, src: str, header: DreamHeader) -> str:
     """General reader: the non-empty week cells of the kept rows, UNPIVOT straight from the
     reader (empty cells are dropped by UNPIVOT), no wide staging table."""
     cols = ", ".join(_q(c) for _, _, c in header.weeks)
+    # each week column named by its index in calendar order (a number, not its name)
+    named = ", ".join(f"{_q(c)} AS '{i}'" for i, (_, _, c) in enumerate(header.weeks))
     code = ("lpad(code::VARCHAR, 3, '0')" if fmt == "csv" else "trim(code)")
     empty = "" if fmt == "csv" else "WHERE trim(code) <> ''"
     return f"""
         CREATE OR REPLACE TEMP TABLE stg_dream_week_cells AS
-        SELECT source_line, col, {code} AS benefit_code
+        SELECT source_line, idx::SMALLINT AS idx, {code} AS benefit_code
         FROM {_kept_rows(src, cols)}
-        UNPIVOT (code FOR col IN ({cols})) u
+        UNPIVOT (code FOR idx IN ({named})) u
         {empty}"""
 
 
