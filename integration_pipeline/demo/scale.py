@@ -265,6 +265,8 @@ def make_pnrs(rng: np.random.Generator, birth: np.ndarray, male: np.ndarray) -> 
     digits = np.zeros((n, 10), dtype=np.int64)
     digits[:, :6] = head
     todo = np.ones(n, dtype=bool)
+    taken = np.zeros(0, dtype=np.int64)         # numbers issued so far, sorted
+    ten = 10 ** np.arange(9, -1, -1, dtype=np.int64)
     for attempt in range(200):
         idx = np.flatnonzero(todo)
         if idx.size == 0:
@@ -279,13 +281,17 @@ def make_pnrs(rng: np.random.Generator, birth: np.ndarray, male: np.ndarray) -> 
         last = np.where(free & ((partial + last) % 11 == 0), (last + 2) % 10, last)
         ok = (last < 10) & ((last % 2 == 1) == male[idx])
         digits[idx, 9] = np.where(ok, last, 0)
-        todo[idx[ok]] = False
-        if idx.size and not todo.any():
-            as_int = digits @ (10 ** np.arange(9, -1, -1, dtype=np.int64))
-            _, first = np.unique(as_int, return_index=True)
-            dup = np.ones(n, dtype=bool)
-            dup[first] = False
-            todo = dup
+        # a number is issued once: the first of equal new ones, and none already issued
+        cand = idx[ok]
+        values = digits[cand] @ ten
+        _, first = np.unique(values, return_index=True)
+        fresh = np.zeros(len(cand), dtype=bool)
+        fresh[first] = True
+        if len(taken):
+            at = np.minimum(np.searchsorted(taken, values), len(taken) - 1)
+            fresh &= taken[at] != values
+        todo[cand[fresh]] = False
+        taken = np.sort(np.concatenate([taken, values[fresh]]))
     if todo.any():
         raise RuntimeError(f"could not issue {int(todo.sum())} unique CPR numbers")
     return (digits + 48).astype(np.uint8)

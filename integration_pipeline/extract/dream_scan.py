@@ -28,6 +28,7 @@ import numpy as np
 
 SEMI, NL, CR = 59, 10, 13
 CHUNK_BYTES = 8 << 20
+PNR_BLOCK = 1 << 16           # lines per block of the PNR pass
 MAX_GRAD_CHARS = 15           # digits of a grad_ value; more cannot be parsed exactly here
 MAX_BRANCHE_CHARS = 9
 
@@ -149,22 +150,29 @@ class DreamScan:
 
     def pnrs(self) -> tuple[np.ndarray, np.ndarray]:
         """The PNR of every data row as a number (int64), and whether its field, trimmed of
-        spaces like DuckDB's trim(), is 10 digits (else the number is -1)."""
-        ls = self.line_starts[:-1]
-        a = self.data
-        ok = ls + 10 < len(a)
-        if len(a) < 11 or len(ls) == 0:
-            b = np.zeros((len(ls), 11), np.uint8)
-        else:   # the first 11 bytes of each line, one row copy each
-            b = np.lib.stride_tricks.sliding_window_view(a, 11)[np.where(ok, ls, 0)]
-        d = b[:, :10] - np.uint8(48)               # uint8: non-digits wrap above 9
-        ok &= (d < 10).all(axis=1) & (b[:, 10] == SEMI)
-        numbers = np.zeros(len(ls), np.int64)
-        for k in range(10):
-            numbers = numbers * 10 + d[:, k]
-        numbers[~ok] = -1
+        spaces like DuckDB's trim(), is 10 digits (else the number is -1). Read in blocks of
+        lines whose pages are released after each block (a gather at every line start would
+        otherwise leave the whole file resident)."""
+        ls, a = self.line_starts, self.data
+        n = self.rows
+        numbers = np.full(n, -1, np.int64)
+        ok = np.zeros(n, dtype=bool)
+        window = np.lib.stride_tricks.sliding_window_view(a, 11) if len(a) >= 11 else None
+        for lo in range(0, n if window is not None else 0, PNR_BLOCK):
+            hi = min(lo + PNR_BLOCK, n)
+            starts = ls[lo:hi]
+            fits = starts + 10 < len(a)
+            b = window[np.where(fits, starts, 0)]       # the first 11 bytes of each line
+            d = b[:, :10] - np.uint8(48)                 # uint8: non-digits wrap above 9
+            good = fits & (d < 10).all(axis=1) & (b[:, 10] == SEMI)
+            v = np.zeros(hi - lo, np.int64)
+            for k in range(10):
+                v = v * 10 + d[:, k]
+            numbers[lo:hi] = np.where(good, v, -1)
+            ok[lo:hi] = good
+            self._release(int(ls[lo]), int(ls[hi]))
         for i in np.flatnonzero(~ok):          # rare: spaces, or not 10 digits (quarantined)
-            line = bytes(a[ls[i]:self.line_starts[i + 1]]).rstrip(b"\r\n")
+            line = bytes(a[ls[i]:ls[i + 1]]).rstrip(b"\r\n")
             p = line.split(b";", 1)[0].strip(b" ")
             if len(p) == 10 and p.isdigit():
                 numbers[i], ok[i] = int(p), True

@@ -327,9 +327,11 @@ def test_crlf_split_between_screening_blocks(tmp_path, monkeypatch):
 @pytest.mark.parametrize("last", ["", "1;", "12345678901", "123456789;1", " 0123456789 ;2",
                                   "9876543210;3", "98765x3210;4"])
 @pytest.mark.parametrize("eol", ["\n", "\r\n"], ids=["lf", "crlf"])
-def test_scanned_pnrs_of_every_line_shape(tmp_path, last, eol):
+@pytest.mark.parametrize("block", [1, 2, 1 << 16], ids=["block1", "block2", "one_block"])
+def test_scanned_pnrs_of_every_line_shape(tmp_path, monkeypatch, last, eol, block):
     """The PNR of each line as a number (-1: not 10 digits once trimmed of spaces), also for a
-    last line too short for the 11-byte window."""
+    last line too short for the 11-byte window, in blocks of lines of any size."""
+    monkeypatch.setattr(dream_scan, "PNR_BLOCK", block)
     path = tmp_path / "dream.csv"
     path.write_bytes(f"PNR;y_1552{eol}0123456789;130{eol}  12;{eol}{last}".encode())
     layout = dream_scan.Layout(ncol=2, weeks=np.array([1]), grad=np.zeros(0, np.int64),

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 import duckdb
+import numpy as np
 import pytest
 
-from integration_pipeline.demo.scale import generate_scaled, period
+from integration_pipeline.demo.scale import generate_scaled, make_pnrs, period
 from integration_pipeline.extract.cpr import LAYOUT, pnr_birth_date, pnr_mod11_ok
 from integration_pipeline.extract.dream import parse_header
 from integration_pipeline.load.month import load_month
@@ -89,3 +90,20 @@ def _dream_counts(path) -> tuple[int, int, int]:
             runs += code != "" and code != prev
             prev = code
     return len(lines) - 1, weeks, runs
+
+
+def test_pnrs_stay_unique_when_birth_dates_are_crowded():
+    """National scale crowds each birth date: 40,000 persons on 20 dates of the 1950s (about
+    1,000 per date and sex, more than the ~180 modulus-11 numbers a date and sex has) still get
+    unique numbers of their date and sex, modulus 11 as long as the date has them."""
+    rng = np.random.default_rng(5)
+    n = 40_000
+    dates = np.datetime64("1950-03-01") + np.arange(20) * 97
+    birth = dates[rng.integers(0, 20, n)]
+    male = rng.random(n) < 0.5
+    pnrs = [r.tobytes().decode() for r in make_pnrs(rng, birth, male)]
+    assert len(set(pnrs)) == n
+    assert all(pnr_birth_date(p) == b.astype(object) for p, b in zip(pnrs, birth, strict=True))
+    assert [int(p[9]) % 2 == 1 for p in pnrs] == male.tolist()
+    mod11 = sum(pnr_mod11_ok(p) for p in pnrs)
+    assert 20 * 2 * 150 < mod11 < n    # most of each date's modulus-11 numbers are used
