@@ -86,12 +86,10 @@ def stage_cpr_parse(a) -> dict:
 
 
 def stage_dream_load(a) -> dict:
-    import numpy as np
-
     from integration_pipeline import reference
     from integration_pipeline.extract.dream import stage_dream
     from integration_pipeline.load.core import CORE_VIEWS, run_script
-    from integration_pipeline.pseudonym import KeyIndex, keyer, person_key
+    from integration_pipeline.pseudonym import KeyIndex, keyer, person_key, pnr_numbers
     from integration_pipeline.warehouse import (
         ensure_schema,
         load_reference,
@@ -109,8 +107,8 @@ def stage_dream_load(a) -> dict:
     with open(path, "rb") as f:
         f.readline()
         pnrs = sorted({ln[:10].decode() for ln in f})
-    key_of = KeyIndex(np.array(pnrs, dtype="U10").astype(np.int64),
-                      [person_key(KEY, p) for p in pnrs], keyer(KEY)).lookup
+    key_of = KeyIndex(pnr_numbers(pnrs)[0], [person_key(KEY, p) for p in pnrs],
+                      keyer(KEY)).lookup
 
     with _connect(db) as con:
         ensure_schema(con)

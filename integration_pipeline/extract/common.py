@@ -1,4 +1,5 @@
-"""Shared parser plumbing: delivery errors, encoding detection, issue records, date helpers."""
+"""Shared parser plumbing: delivery errors, encoding detection, issue records, date and digit
+helpers."""
 
 from __future__ import annotations
 
@@ -60,6 +61,15 @@ class Issues:
         return pd.DataFrame(rows, columns=ISSUE_COLUMNS).astype(
             {"line": "Int64", "source_file": "string", "record_type": "string",
              "rule": "string", "field": "string", "reason": "string", "pnr": "string"})
+
+
+def decimal_values(b: np.ndarray) -> np.ndarray:
+    """The numbers written by the rows of `b`, (n, k) uint8 characters '0'-'9' (the caller
+    checks the digits: other bytes give a meaningless number), as int64."""
+    v = np.zeros(len(b), np.int64)
+    for k in range(b.shape[1]):
+        v = v * 10 + (b[:, k] - np.uint8(48))
+    return v
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:

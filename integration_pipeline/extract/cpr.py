@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .common import DeliveryError, Issues, detect_encoding, read_bytes
+from .common import DeliveryError, Issues, decimal_values, detect_encoding, read_bytes
 
 FILE_NAME = "cpr_extract.txt"
 
@@ -266,10 +266,7 @@ class _Pnrs:
         values, digit_rows, odd_rows = [], [], []
         for b in fields:
             ok = ((b >= 48) & (b <= 57)).all(axis=1)
-            v = np.zeros(len(b), np.int64)
-            for k in range(10):
-                v = v * 10 + (b[:, k] - 48)
-            values.append(v[ok])
+            values.append(decimal_values(b[ok]))
             digit_rows.append(ok)
             odd_rows.append([r.decode("latin-1").strip()
                              for r in b[~ok].copy().view("S10").ravel().tolist()])

@@ -264,11 +264,7 @@ def classify_lines(numbers: np.ndarray, valid: np.ndarray,
     n = len(numbers)
     keys = np.full(n, None, dtype=object)
     person = np.full(n, -1, dtype=np.int64)
-    if valid.all():
-        keys[:], person[:] = key_of(numbers)
-    else:
-        at = np.flatnonzero(valid)
-        keys[at], person[at] = key_of(numbers[at])
+    keys[valid], person[valid] = key_of(numbers[valid])
     in_cpr = person >= 0
     rule = np.full(n, None, dtype=object)
     rule[~valid] = "pnr_invalid"

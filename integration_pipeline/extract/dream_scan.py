@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .common import decimal_values
+
 SEMI, NL, CR = 59, 10, 13
 CHUNK_BYTES = 8 << 20
 PNR_BLOCK = 1 << 16           # lines per block of the PNR pass
@@ -163,12 +165,9 @@ class DreamScan:
             starts = ls[lo:hi]
             fits = starts + 10 < len(a)
             b = window[np.where(fits, starts, 0)]       # the first 11 bytes of each line
-            d = b[:, :10] - np.uint8(48)                 # uint8: non-digits wrap above 9
-            good = fits & (d < 10).all(axis=1) & (b[:, 10] == SEMI)
-            v = np.zeros(hi - lo, np.int64)
-            for k in range(10):
-                v = v * 10 + d[:, k]
-            numbers[lo:hi] = np.where(good, v, -1)
+            # uint8: non-digits wrap above 9
+            good = fits & ((b[:, :10] - np.uint8(48)) < 10).all(axis=1) & (b[:, 10] == SEMI)
+            numbers[lo:hi] = np.where(good, decimal_values(b[:, :10]), -1)
             ok[lo:hi] = good
             self._release(int(ls[lo]), int(ls[hi]))
         for i in np.flatnonzero(~ok):          # rare: spaces, or not 10 digits (quarantined)

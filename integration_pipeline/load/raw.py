@@ -130,10 +130,10 @@ class _PersonKeys(KeyIndex):
         current = np.flatnonzero(current)   # the distinct current codes (no sort)
         by_code = np.full(len(to), None, dtype=object)
         by_code[current] = [key_for(t) for t in cpr.pnr_texts[current].tolist()]
-        self._codes = pd.DataFrame({"code": mapped, "person_key": by_code[to[mapped]]},
-                                   copy=False)
-        super().__init__(cpr.pnr_numbers[mapped], by_code[to[mapped]], key_for,
-                         persons=to[mapped], texts=cpr.pnr_texts[mapped])
+        keys = by_code[to[mapped]]
+        self._codes = pd.DataFrame({"code": mapped, "person_key": keys}, copy=False)
+        super().__init__(cpr.pnr_numbers[mapped], keys, key_for, persons=to[mapped],
+                         texts=cpr.pnr_texts[mapped])
 
     def codes(self) -> pd.DataFrame:
         """(code, person_key) of every number of a kept person."""
